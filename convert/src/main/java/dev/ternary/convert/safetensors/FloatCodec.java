@@ -23,19 +23,25 @@ public final class FloatCodec {
      */
     public static void decode(MemorySegment src, DType dtype, long firstElement, int count, float[] dst,
             short[] scratch) {
+        decode(src, dtype, firstElement, count, dst, 0, scratch);
+    }
+
+    /** As above, writing to {@code dst[dstOffset ..]}. */
+    public static void decode(MemorySegment src, DType dtype, long firstElement, int count, float[] dst,
+            int dstOffset, short[] scratch) {
         long offset = firstElement * dtype.byteSize();
         switch (dtype) {
-            case F32 -> MemorySegment.copy(src, FLOAT_LE, offset, dst, 0, count);
+            case F32 -> MemorySegment.copy(src, FLOAT_LE, offset, dst, dstOffset, count);
             case BF16 -> {
                 MemorySegment.copy(src, SHORT_LE, offset, scratch, 0, count);
                 for (int i = 0; i < count; i++) {
-                    dst[i] = Float.intBitsToFloat(scratch[i] << 16);
+                    dst[dstOffset + i] = Float.intBitsToFloat(scratch[i] << 16);
                 }
             }
             case F16 -> {
                 MemorySegment.copy(src, SHORT_LE, offset, scratch, 0, count);
                 for (int i = 0; i < count; i++) {
-                    dst[i] = Float.float16ToFloat(scratch[i]);
+                    dst[dstOffset + i] = Float.float16ToFloat(scratch[i]);
                 }
             }
             default -> throw new IllegalArgumentException(dtype + " is not a floating-point type");

@@ -74,23 +74,12 @@ public final class SyntheticCheckpoint {
         List<TensorSpec> specs = tensorSpecs(shape, dtype);
         CheckpointWriter writer = CheckpointWriter.create(dir, specs, Map.of("format", "pt"), maxShardBytes);
         try {
-            float[] values = new float[CHUNK_ELEMENTS];
             byte[] encoded = new byte[CHUNK_ELEMENTS * dtype.byteSize()];
             for (TensorSpec spec : specs) {
-                boolean norm = spec.name().endsWith("norm.weight");
-                long counter = mix(seed ^ spec.name().hashCode());
                 long elements = spec.byteSize() / dtype.byteSize();
                 for (long done = 0; done < elements; done += CHUNK_ELEMENTS) {
                     int n = (int) Math.min(CHUNK_ELEMENTS, elements - done);
-                    for (int i = 0; i < n; i++) {
-                        if (norm) {
-                            values[i] = 1.0f;
-                        } else {
-                            counter += GOLDEN_GAMMA;
-                            values[i] = ((mix(counter) >>> 40) / (float) (1 << 24) * 2 - 1) * HALF_RANGE;
-                        }
-                    }
-                    FloatCodec.encode(values, n, dtype, MemorySegment.ofArray(encoded), 0);
+                    fill(spec, seed, done, n, MemorySegment.ofArray(encoded));
                     writer.write(spec.name(), done * dtype.byteSize(), ByteBuffer.wrap(encoded, 0, n * dtype.byteSize()));
                 }
             }
@@ -99,6 +88,30 @@ public final class SyntheticCheckpoint {
             writer.abandon();
             throw e;
         }
+    }
+
+    /**
+     * Encodes elements {@code first .. first+count-1} of a float tensor's deterministic random content into
+     * {@code dst} from byte 0: norms are 1, everything else uniform in ±0.04. Element values depend only on the
+     * seed, the tensor name and the element index, so any chunking gives the same bytes.
+     */
+    public static void fill(TensorSpec spec, long seed, long first, int count, MemorySegment dst) {
+        float[] values = new float[count];
+        if (spec.name().endsWith("norm.weight")) {
+            java.util.Arrays.fill(values, 1.0f);
+        } else {
+            long base = mix(seed ^ spec.name().hashCode());
+            for (int i = 0; i < count; i++) {
+                long z = mix(base + GOLDEN_GAMMA * (first + i + 1));
+                values[i] = ((z >>> 40) / (float) (1 << 24) * 2 - 1) * HALF_RANGE;
+            }
+        }
+        FloatCodec.encode(values, count, spec.dtype(), dst, 0);
+    }
+
+    /** 64 deterministic random bits for element {@code index} of a named tensor. */
+    public static long randomBits(long seed, String name, long index) {
+        return mix(mix(seed ^ name.hashCode()) + GOLDEN_GAMMA * (index + 1));
     }
 
     /** SplitMix64's finaliser: applied to a counter stepping by the golden gamma it gives a fast, good stream. */

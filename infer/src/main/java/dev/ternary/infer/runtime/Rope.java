@@ -1,0 +1,75 @@
+package dev.ternary.infer.runtime;
+
+import dev.ternary.infer.model.ModelConfig;
+
+/**
+ * Rotary position embeddings in Hugging Face's rotate-half convention: within each head, element {@code i} pairs
+ * with {@code i + headDim/2} (not with its neighbour as in the original paper/Meta's code), rotated by
+ * {@code pos * invFreq[i]}. Cos/sin are tabulated once for every position up to the context length.
+ */
+public final class Rope {
+    private final int headDim;
+    private final int half;
+    private final float[] cos;
+    private final float[] sin;
+
+    public Rope(ModelConfig config, int maxPositions) {
+        this.headDim = config.headDim();
+        this.half = headDim / 2;
+        double[] invFreq = inverseFrequencies(config);
+        cos = new float[maxPositions * half];
+        sin = new float[maxPositions * half];
+        for (int p = 0; p < maxPositions; p++) {
+            for (int i = 0; i < half; i++) {
+                // HF computes the angle in fp32: (float) pos * (float) invFreq
+                float angle = (float) p * (float) invFreq[i];
+                cos[p * half + i] = (float) Math.cos(angle);
+                sin[p * half + i] = (float) Math.sin(angle);
+            }
+        }
+    }
+
+    /**
+     * {@code invFreq[i] = theta^(-2i/d)}, adjusted for Llama 3 scaling as in transformers'
+     * {@code _compute_llama3_parameters}: long wavelengths are slowed by {@code factor}, short ones kept, and
+     * the band between is interpolated smoothly.
+     */
+    static double[] inverseFrequencies(ModelConfig config) {
+        int d = config.headDim();
+        double[] inv = new double[d / 2];
+        for (int i = 0; i < inv.length; i++) {
+            inv[i] = 1.0 / Math.pow(config.ropeTheta(), (2.0 * i) / d);
+        }
+        config.ropeScaling().ifPresent(s -> {
+            double lowWavelen = s.originalMaxPositions() / s.lowFreqFactor();
+            double highWavelen = s.originalMaxPositions() / s.highFreqFactor();
+            for (int i = 0; i < inv.length; i++) {
+                double wavelen = 2 * Math.PI / inv[i];
+                if (wavelen > lowWavelen) {
+                    inv[i] = inv[i] / s.factor();
+                } else if (wavelen >= highWavelen) {
+                    double smooth = (s.originalMaxPositions() / wavelen - s.lowFreqFactor())
+                            / (s.highFreqFactor() - s.lowFreqFactor());
+                    inv[i] = (1 - smooth) * inv[i] / s.factor() + smooth * inv[i];
+                }
+            }
+        });
+        return inv;
+    }
+
+    /** Rotates {@code count} heads stored back to back in {@code v} from {@code offset}, at position {@code pos}. */
+    public void rotate(float[] v, int offset, int count, int pos) {
+        int base = pos * half;
+        for (int h = 0; h < count; h++) {
+            int o = offset + h * headDim;
+            for (int i = 0; i < half; i++) {
+                float c = cos[base + i];
+                float s = sin[base + i];
+                float a = v[o + i];
+                float b = v[o + i + half];
+                v[o + i] = a * c - b * s;
+                v[o + i + half] = b * c + a * s;
+            }
+        }
+    }
+}
