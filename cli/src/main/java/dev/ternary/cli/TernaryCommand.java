@@ -14,6 +14,10 @@ import picocli.CommandLine.Command;
         subcommands = {
             ConvertCommand.class,
             InspectCommand.class,
+            ChatCommand.class,
+            GenerateCommand.class,
+            PerplexityCommand.class,
+            BenchCommand.class,
             SynthesizeCommand.class,
             AutoComplete.GenerateCompletion.class,
         })

@@ -21,9 +21,15 @@ public final class Generator {
     private int[] cached = new int[0];
 
     public Generator(Model model) {
+        this(model, Set.of());
+    }
+
+    /** @param extraStopTokens ids that also end a reply (e.g. a chat template's end-of-turn token) */
+    public Generator(Model model, Set<Integer> extraStopTokens) {
         this.model = model;
         this.transformer = model.newTransformer();
-        this.stopTokens = model.config().eosTokenIds().stream().collect(Collectors.toUnmodifiableSet());
+        this.stopTokens = java.util.stream.Stream.concat(model.config().eosTokenIds().stream(),
+                extraStopTokens.stream()).collect(Collectors.toUnmodifiableSet());
     }
 
     public Model model() {

@@ -8,12 +8,22 @@ import dev.ternary.convert.InvalidInputException;
  * @param threads       kernel threads (default: all cores)
  * @param contextLength KV-cache positions; 0 = min(the model's max_position_embeddings, 4096)
  * @param maxBlock      most prompt tokens per prefill block
- * @param lmHead        storage of the output projection: {@code bf16}/{@code f32} as stored, or {@code q8}
- * @param ternarize     quantize a full-precision model's projections to ternary at load (absmean, as convert does)
+ * @param lmHead        storage of the output projection: {@code dense} (as stored), {@code q8} (int8 per row), or
+ *                      {@code auto}: q8 when the projections are ternary (a dense head would then be most of the
+ *                      bytes streamed per token), dense otherwise
+ * @param weights       {@code AS_STORED}; {@code TERNARY} quantizes full-precision projections at load (absmean, as
+ *                      convert does); {@code DENSE} expands packed ternary projections to bf16 (the baseline)
  * @param ternaryFormat kernel layout for ternary weights: {@code 2bit} (fastest) or {@code base3} (1.6 bits)
  */
-public record LoadOptions(int threads, int contextLength, int maxBlock, String lmHead, boolean ternarize,
+public record LoadOptions(int threads, int contextLength, int maxBlock, String lmHead, WeightMode weights,
         String ternaryFormat) {
+
+    /** What to do with projection weights at load. */
+    public enum WeightMode {
+        AS_STORED,
+        TERNARY,
+        DENSE
+    }
 
     public LoadOptions {
         if (threads < 1) {
@@ -25,8 +35,8 @@ public record LoadOptions(int threads, int contextLength, int maxBlock, String l
         if (maxBlock < 1) {
             throw new InvalidInputException("prefill block must be at least 1 token");
         }
-        if (!lmHead.equals("dense") && !lmHead.equals("q8")) {
-            throw new InvalidInputException("--lm-head must be dense or q8, got '" + lmHead + "'");
+        if (!lmHead.equals("dense") && !lmHead.equals("q8") && !lmHead.equals("auto")) {
+            throw new InvalidInputException("--lm-head must be auto, dense or q8, got '" + lmHead + "'");
         }
         if (!ternaryFormat.equals("2bit") && !ternaryFormat.equals("base3")) {
             throw new InvalidInputException("--ternary-format must be 2bit or base3, got '" + ternaryFormat + "'");
@@ -34,30 +44,30 @@ public record LoadOptions(int threads, int contextLength, int maxBlock, String l
     }
 
     public static LoadOptions defaults() {
-        return new LoadOptions(Runtime.getRuntime().availableProcessors(), 0, 64, "dense", false, "2bit");
+        return new LoadOptions(Runtime.getRuntime().availableProcessors(), 0, 64, "auto", WeightMode.AS_STORED, "2bit");
     }
 
     public LoadOptions withThreads(int n) {
-        return new LoadOptions(n, contextLength, maxBlock, lmHead, ternarize, ternaryFormat);
+        return new LoadOptions(n, contextLength, maxBlock, lmHead, weights, ternaryFormat);
     }
 
     public LoadOptions withContextLength(int n) {
-        return new LoadOptions(threads, n, maxBlock, lmHead, ternarize, ternaryFormat);
+        return new LoadOptions(threads, n, maxBlock, lmHead, weights, ternaryFormat);
     }
 
     public LoadOptions withMaxBlock(int n) {
-        return new LoadOptions(threads, contextLength, n, lmHead, ternarize, ternaryFormat);
+        return new LoadOptions(threads, contextLength, n, lmHead, weights, ternaryFormat);
     }
 
     public LoadOptions withLmHead(String kind) {
-        return new LoadOptions(threads, contextLength, maxBlock, kind, ternarize, ternaryFormat);
+        return new LoadOptions(threads, contextLength, maxBlock, kind, weights, ternaryFormat);
     }
 
-    public LoadOptions withTernarize(boolean value) {
+    public LoadOptions withWeights(WeightMode value) {
         return new LoadOptions(threads, contextLength, maxBlock, lmHead, value, ternaryFormat);
     }
 
     public LoadOptions withTernaryFormat(String value) {
-        return new LoadOptions(threads, contextLength, maxBlock, lmHead, ternarize, value);
+        return new LoadOptions(threads, contextLength, maxBlock, lmHead, weights, value);
     }
 }

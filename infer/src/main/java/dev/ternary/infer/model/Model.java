@@ -70,7 +70,7 @@ public final class Model implements AutoCloseable {
         Optional<JsonNode> quant = ternary
                 ? Optional.of(dev.ternary.convert.Converter.bitnetQuantizationConfig()) : Optional.empty();
         return build("synthetic " + shape.architecture().hfName(), config,
-                new SyntheticWeightSource(shape, ternary, 1), quant, options.withTernarize(false), Optional.empty(),
+                new SyntheticWeightSource(shape, ternary, 1), quant, options.withWeights(LoadOptions.WeightMode.AS_STORED), Optional.empty(),
                 ChatTemplate.plain());
     }
 

@@ -73,8 +73,9 @@ final class WeightsLoader {
         float[] finalNorm = vector("model.norm.weight", dim);
         String headName = config.tiedEmbeddings() || !source.contains("lm_head.weight")
                 ? "model.embed_tokens.weight" : "lm_head.weight";
-        Linear lmHead = denseLinear(headName, config.vocabSize(), dim,
-                options.lmHead().equals("q8") ? DenseFormat.Q8 : null);
+        boolean ternary = layers.getFirst().q() instanceof TernaryLinear;
+        boolean q8 = options.lmHead().equals("q8") || (options.lmHead().equals("auto") && ternary);
+        Linear lmHead = denseLinear(headName, config.vocabSize(), dim, q8 ? DenseFormat.Q8 : null);
         return new ModelWeights(embedding, layers, finalNorm, lmHead);
     }
 
@@ -106,16 +107,50 @@ final class WeightsLoader {
         String name = prefix + ".weight";
         TensorInfo info = require(name);
         if (info.dtype() == DType.U8) {
-            return packedTernary(name, info, rows, cols);
+            return options.weights() == LoadOptions.WeightMode.DENSE
+                    ? dequantized(name, info, rows, cols)
+                    : packedTernary(name, info, rows, cols);
         }
         expect(name, rows, cols);
-        if (options.ternarize()) {
+        if (options.weights() == LoadOptions.WeightMode.TERNARY) {
             return ternarizeAtLoad(name, info, rows, cols);
         }
         return denseLinear(name, rows, cols, null);
     }
 
     private Linear packedTernary(String name, TensorInfo info, int rows, int cols) {
+        float scale = packedScale(name, info, rows, cols);
+        try (Arena temp = Arena.ofConfined()) {
+            TernaryMatrix m = TernaryMatrix.fromHfPacked(source.data(name, temp), rows, cols, scale, ternaryFormat);
+            return new TernaryLinear(m, threads, options.maxBlock());
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException("tensor '" + name + "': " + e.getMessage());
+        }
+    }
+
+    /** The same weights {@code s * T} as a bf16 matrix: what a 16-bit runtime would stream. */
+    private Linear dequantized(String name, TensorInfo info, int rows, int cols) {
+        float scale = packedScale(name, info, rows, cols);
+        byte[] packed;
+        try (Arena temp = Arena.ofConfined()) {
+            packed = source.data(name, temp).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
+        }
+        int quarter = rows / 4;
+        DenseMatrix m = DenseMatrix.allocate(DenseFormat.BF16, rows, cols);
+        float[] row = new float[cols];
+        for (int r = 0; r < rows; r++) {
+            int shift = 2 * (r / quarter);
+            int base = (r % quarter) * cols;
+            for (int c = 0; c < cols; c++) {
+                row[c] = (((packed[base + c] >>> shift) & 3) - 1) * scale;
+            }
+            m.setRow(r, row, 0);
+        }
+        return new DenseLinear(m, threads);
+    }
+
+    /** Checks a packed tensor's shape and returns its multiplier scale. */
+    private float packedScale(String name, TensorInfo info, int rows, int cols) {
         long[] s = info.shape();
         if (s.length != 2 || s[0] * 4 != rows || s[1] != cols) {
             throw new InvalidInputException("tensor '" + name + "' is U8 " + Arrays.toString(s) + " but a packed ["
@@ -127,13 +162,7 @@ final class WeightsLoader {
                     + "': is this a BitNet checkpoint?");
         }
         float stored = vector(scaleName, 1)[0];
-        float scale = reciprocalScale ? 1f / stored : stored;
-        try (Arena temp = Arena.ofConfined()) {
-            TernaryMatrix m = TernaryMatrix.fromHfPacked(source.data(name, temp), rows, cols, scale, ternaryFormat);
-            return new TernaryLinear(m, threads, options.maxBlock());
-        } catch (IllegalArgumentException e) {
-            throw new InvalidInputException("tensor '" + name + "': " + e.getMessage());
-        }
+        return reciprocalScale ? 1f / stored : stored;
     }
 
     private Linear ternarizeAtLoad(String name, TensorInfo info, int rows, int cols) {

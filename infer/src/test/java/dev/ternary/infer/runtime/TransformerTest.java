@@ -112,7 +112,7 @@ class TransformerTest {
             double[][] expected = new ReferenceForward(ternary).logits(TOKENS);
             for (String format : new String[] {"2bit", "base3"}) {
                 assertClose(expected, runtimeLogits(ternary,
-                        LoadOptions.defaults().withMaxBlock(5).withTernaryFormat(format), false), 2e-3,
+                        LoadOptions.defaults().withMaxBlock(5).withTernaryFormat(format).withLmHead("dense"), false), 2e-3,
                         arch + " ternary " + format);
             }
         }
@@ -137,10 +137,23 @@ class TransformerTest {
         Converter.convert(dense, ternary, ConvertOptions.defaults().withDenseDtype(Optional.of(DType.F32)),
                 ConvertListener.SILENT);
         float[][] converted = runtimeLogits(ternary, LoadOptions.defaults(), false);
-        float[][] atLoad = runtimeLogits(dense, LoadOptions.defaults().withTernarize(true), false);
+        float[][] atLoad = runtimeLogits(dense, LoadOptions.defaults().withWeights(LoadOptions.WeightMode.TERNARY), false);
         for (int t = 0; t < converted.length; t++) {
             org.junit.jupiter.api.Assertions.assertArrayEquals(converted[t], atLoad[t], "position " + t);
         }
+    }
+
+    @Test
+    void dequantizedBaselineMatchesTheTernaryModelUpToActivationQuantization() throws Exception {
+        Path dense = model(Architecture.LLAMA, false, false);
+        Path ternary = tmp.resolve("t");
+        Converter.convert(dense, ternary, ConvertOptions.defaults().withDenseDtype(Optional.of(DType.F32)),
+                ConvertListener.SILENT);
+        double[][] ternaryLogits = toDouble(runtimeLogits(ternary, LoadOptions.defaults().withLmHead("dense"), false));
+        float[][] bf16 = runtimeLogits(ternary, LoadOptions.defaults().withWeights(LoadOptions.WeightMode.DENSE),
+                false);
+        // same weights s*T (s rounded to bf16), activations unquantized: close, not equal
+        assertClose(ternaryLogits, bf16, 5e-2, "dequantized baseline");
     }
 
     @Test
@@ -148,6 +161,13 @@ class TransformerTest {
         Path dense = model(Architecture.LLAMA, false, false);
         double[][] expected = toDouble(runtimeLogits(dense, LoadOptions.defaults(), false));
         assertClose(expected, runtimeLogits(dense, LoadOptions.defaults().withLmHead("q8"), false), 2e-2, "q8 head");
+        // auto: dense head for a dense model, q8 for a ternary one
+        Path ternary = tmp.resolve("auto");
+        Converter.convert(dense, ternary, ConvertOptions.defaults(), ConvertListener.SILENT);
+        try (Model m = Model.load(ternary, LoadOptions.defaults()); Model d = Model.load(dense, LoadOptions.defaults())) {
+            assertEquals("q8", m.weights().lmHead().format());
+            assertEquals("f32", d.weights().lmHead().format());
+        }
         assertEquals(256, expected[0].length);
     }
 }

@@ -1,0 +1,152 @@
+package dev.ternary.cli;
+
+import dev.ternary.convert.tokenizer.TextTokenizer;
+import dev.ternary.infer.chat.ChatMessage;
+import dev.ternary.infer.chat.ChatTemplate;
+import dev.ternary.infer.generate.GenerationResult;
+import dev.ternary.infer.generate.Generator;
+import dev.ternary.infer.model.Model;
+import dev.ternary.infer.sampling.SamplingOptions;
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/**
+ * {@code ternary chat}: a multi-turn conversation on stdin/stdout with streamed replies. Works interactively and
+ * with piped input (one user turn per line). {@code /reset} clears the conversation, {@code /exit} or end of
+ * input (Ctrl-D) quits.
+ */
+@Command(name = "chat", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        description = "Chat with a model (default: the demo ternary model). /reset clears, /exit or Ctrl-D quits.")
+final class ChatCommand implements Callable<Integer> {
+    /** End-of-turn markers of common chat formats; those the vocabulary has also stop a reply. */
+    private static final List<String> END_OF_TURN = List.of("<|eot_id|>", "<|im_end|>", "<|end|>", "</s>",
+            "<|endoftext|>", "<end_of_turn>");
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    CommonOptions common;
+
+    @Mixin
+    ModelOptions modelOptions;
+
+    @Mixin
+    SamplingMixin sampling;
+
+    @Option(names = "--context", paramLabel = "N",
+            description = "KV-cache length in tokens (default: the model's, at most 4096).")
+    int context;
+
+    @Parameters(index = "0", arity = "0..1", paramLabel = "MODEL", description = "Model directory (default: the demo model).")
+    Path model;
+
+    @Option(names = "--system", paramLabel = "TEXT", description = "A system prompt.")
+    String system;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        boolean interactive = ConvertProgress.onTerminal();
+        SamplingOptions base = sampling.toSamplingOptions();
+        try (Model m = Model.load(DefaultModel.resolve(model), modelOptions.toLoadOptions(context))) {
+            TextTokenizer tokenizer = m.tokenizer();
+            ChatTemplate template = m.chatTemplate();
+            Generator generator = new Generator(m, endOfTurnTokens(tokenizer));
+            List<ChatMessage> messages = new ArrayList<>();
+            if (system != null) {
+                messages.add(ChatMessage.system(system));
+            }
+            if (interactive && !common.quiet) {
+                err.println("Chatting with " + m.name() + ". /reset clears the conversation, /exit or Ctrl-D quits.");
+            }
+            BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+            for (int turn = 0; ; turn++) {
+                if (interactive) {
+                    out.print("> ");
+                    out.flush();
+                }
+                String line = in.readLine();
+                if (line == null || line.strip().equals("/exit") || line.strip().equals("/quit")) {
+                    break;
+                }
+                if (line.isBlank()) {
+                    continue;
+                }
+                if (line.strip().equals("/reset")) {
+                    messages.removeIf(msg -> !msg.role().equals("system"));
+                    generator.reset();
+                    err.println("(conversation cleared)");
+                    continue;
+                }
+                messages.add(ChatMessage.user(line));
+                int[] ids = fitPrompt(m, template, tokenizer, messages);
+                SamplingOptions options = new SamplingOptions(base.temperature(), base.topK(), base.topP(),
+                        base.minP(), base.repetitionPenalty(), base.seed() + turn);
+                GenerationResult r = generator.generate(ids, sampling.maxTokens, options, (id, text) -> {
+                    out.print(text);
+                    out.flush();
+                });
+                out.println();
+                out.flush();
+                messages.add(ChatMessage.assistant(r.text()));
+                if (!common.quiet) {
+                    err.println(GenerateCommand.Stats.line(r.promptTokens(), r));
+                }
+            }
+        }
+        return 0;
+    }
+
+    /** Renders the conversation, dropping the oldest turns while it leaves no room for a reply. */
+    private int[] fitPrompt(Model m, ChatTemplate template, TextTokenizer tokenizer, List<ChatMessage> messages) {
+        int room = m.contextLength() - Math.min(sampling.maxTokens, m.contextLength() / 2);
+        while (true) {
+            int[] ids = encode(m, template, tokenizer, messages);
+            int first = messages.getFirst().role().equals("system") ? 1 : 0;
+            if (ids.length <= room || messages.size() - first <= 1) {
+                return ids;
+            }
+            messages.remove(first);
+        }
+    }
+
+    private static int[] encode(Model m, ChatTemplate template, TextTokenizer tokenizer, List<ChatMessage> messages) {
+        String text = template.render(messages, true);
+        int[] ids = tokenizer.encode(text, false);
+        int bos = m.config().bosTokenId();
+        if (template.hasTemplate() || bos < 0 || (ids.length > 0 && ids[0] == bos)) {
+            return ids;
+        }
+        int[] withBos = new int[ids.length + 1];
+        withBos[0] = bos;
+        System.arraycopy(ids, 0, withBos, 1, ids.length);
+        return withBos;
+    }
+
+    private static Set<Integer> endOfTurnTokens(TextTokenizer tokenizer) {
+        Set<Integer> ids = new HashSet<>();
+        for (String s : END_OF_TURN) {
+            int id = tokenizer.tokenId(s);
+            if (id >= 0) {
+                ids.add(id);
+            }
+        }
+        return ids;
+    }
+}
