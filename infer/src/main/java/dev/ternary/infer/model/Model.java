@@ -136,7 +136,7 @@ public final class Model implements AutoCloseable {
 
     /** A fresh forward pass with its own KV cache and buffers. */
     public Transformer newTransformer() {
-        return new Transformer(config, weights, contextLength(), options.maxBlock());
+        return new Transformer(config, weights, threads, contextLength(), options.maxBlock());
     }
 
     /** Bytes of weights streamed per decoded token. */

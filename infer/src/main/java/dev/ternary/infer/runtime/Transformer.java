@@ -3,6 +3,7 @@ package dev.ternary.infer.runtime;
 import dev.ternary.infer.model.LayerWeights;
 import dev.ternary.infer.model.ModelConfig;
 import dev.ternary.infer.model.ModelWeights;
+import dev.ternary.kernels.parallel.KernelThreads;
 
 /**
  * The decoder forward pass for the Llama family (Llama 2/3, Mistral, Qwen2) and BitNet b1.58, over a block of
@@ -34,10 +35,10 @@ public final class Transformer {
     private final float[] q;
     private final float[] k;
     private final float[] v;
-    private final float[] attention;
+    private final float[] attentionOut;
+    private final Attention attention;
     private final float[] gate;
     private final float[] up;
-    private final float[] scores;
     private final float[] lastHidden;
     private final float[] logits;
 
@@ -45,7 +46,8 @@ public final class Transformer {
      * @param contextLength positions the KV cache holds
      * @param maxBlock      most tokens per forward call (prefill is split into blocks of this size)
      */
-    public Transformer(ModelConfig config, ModelWeights weights, int contextLength, int maxBlock) {
+    public Transformer(ModelConfig config, ModelWeights weights, KernelThreads threads, int contextLength,
+            int maxBlock) {
         this.c = config;
         this.w = weights;
         this.maxBlock = maxBlock;
@@ -56,10 +58,10 @@ public final class Transformer {
         q = new float[maxBlock * c.qDim()];
         k = new float[maxBlock * c.kvDim()];
         v = new float[maxBlock * c.kvDim()];
-        attention = new float[maxBlock * c.qDim()];
+        attentionOut = new float[maxBlock * c.qDim()];
+        attention = new Attention(config, threads, contextLength);
         gate = new float[maxBlock * c.intermediateSize()];
         up = new float[maxBlock * c.intermediateSize()];
-        scores = new float[contextLength];
         lastHidden = new float[maxBlock * c.hiddenSize()];
         logits = new float[maxBlock * c.vocabSize()];
     }
@@ -126,59 +128,16 @@ public final class Transformer {
             rope.rotate(k, t * kvDim, c.kvHeads(), start + t);
             cache.put(layer, start + t, k, t * kvDim, v, t * kvDim);
         }
-        for (int t = 0; t < count; t++) {
-            attend(layer, t, start + t);
-        }
-        float[] attnOut = attention;
+        attention.apply(q, cache.keys(layer), cache.values(layer), count, start, attentionOut);
         if (lw.attentionSubNorm() != null) {
             for (int t = 0; t < count; t++) {
-                RmsNorm.apply(attention, t * qDim, lw.attentionSubNorm(), c.rmsNormEps(), attention, t * qDim, qDim);
+                RmsNorm.apply(attentionOut, t * qDim, lw.attentionSubNorm(), c.rmsNormEps(), attentionOut, t * qDim,
+                        qDim);
             }
         }
-        lw.o().forward(attnOut, h, count);
+        lw.o().forward(attentionOut, h, count);
         for (int i = 0; i < count * dim; i++) {
             x[i] += h[i];
-        }
-    }
-
-    /** Causal attention of token {@code t} of the block (at absolute {@code position}) over the cache. */
-    private void attend(int layer, int t, int position) {
-        int headDim = c.headDim();
-        int kvDim = c.kvDim();
-        int group = c.heads() / c.kvHeads();
-        float scale = (float) (1.0 / Math.sqrt(headDim));
-        float[] keys = cache.keys(layer);
-        float[] values = cache.values(layer);
-        for (int head = 0; head < c.heads(); head++) {
-            int qOffset = t * c.qDim() + head * headDim;
-            int kvOffset = (head / group) * headDim;
-            float max = Float.NEGATIVE_INFINITY;
-            for (int p = 0; p <= position; p++) {
-                float s = 0;
-                int ko = p * kvDim + kvOffset;
-                for (int i = 0; i < headDim; i++) {
-                    s += q[qOffset + i] * keys[ko + i];
-                }
-                s *= scale;
-                scores[p] = s;
-                max = Math.max(max, s);
-            }
-            float sum = 0;
-            for (int p = 0; p <= position; p++) {
-                float e = (float) Math.exp(scores[p] - max);
-                scores[p] = e;
-                sum += e;
-            }
-            float inv = 1f / sum;
-            int out = t * c.qDim() + head * headDim;
-            java.util.Arrays.fill(attention, out, out + headDim, 0f);
-            for (int p = 0; p <= position; p++) {
-                float a = scores[p] * inv;
-                int vo = p * kvDim + kvOffset;
-                for (int i = 0; i < headDim; i++) {
-                    attention[out + i] += a * values[vo + i];
-                }
-            }
         }
     }
 
@@ -190,18 +149,7 @@ public final class Transformer {
         }
         lw.gate().forward(h, gate, count);
         lw.up().forward(h, up, count);
-        int n = count * ffn;
-        if (c.activation() == ModelConfig.Activation.SILU) {
-            for (int i = 0; i < n; i++) {
-                float g = gate[i];
-                gate[i] = g / (1f + (float) Math.exp(-g)) * up[i];
-            }
-        } else {
-            for (int i = 0; i < n; i++) {
-                float r = Math.max(gate[i], 0f);
-                gate[i] = r * r * up[i];
-            }
-        }
+        GatedActivation.apply(c.activation(), gate, up, count * ffn);
         if (lw.ffnSubNorm() != null) {
             for (int t = 0; t < count; t++) {
                 RmsNorm.apply(gate, t * ffn, lw.ffnSubNorm(), c.rmsNormEps(), gate, t * ffn, ffn);
