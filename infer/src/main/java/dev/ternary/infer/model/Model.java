@@ -121,6 +121,22 @@ public final class Model implements AutoCloseable {
         return tokenizer.orElseThrow(() -> new InvalidInputException(name + " has no tokenizer.json"));
     }
 
+    /**
+     * Token ids of a plain-text prompt: the tokenizer's own special tokens, plus BOS in front when the config
+     * defines one and the tokenizer did not add it (Llama 3's tokenizer.json, for one, adds none itself).
+     */
+    public int[] encodePrompt(String text) {
+        int[] ids = tokenizer().encode(text, true);
+        int bos = config.bosTokenId();
+        if (bos < 0 || (ids.length > 0 && ids[0] == bos)) {
+            return ids;
+        }
+        int[] withBos = new int[ids.length + 1];
+        withBos[0] = bos;
+        System.arraycopy(ids, 0, withBos, 1, ids.length);
+        return withBos;
+    }
+
     public boolean hasTokenizer() {
         return tokenizer.isPresent();
     }
