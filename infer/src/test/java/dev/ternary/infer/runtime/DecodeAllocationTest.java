@@ -1,0 +1,40 @@
+package dev.ternary.infer.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.ternary.convert.synthetic.ModelShape;
+import dev.ternary.infer.model.LoadOptions;
+import dev.ternary.infer.model.Model;
+import java.lang.management.ManagementFactory;
+import org.junit.jupiter.api.Test;
+
+/** The decode loop must not allocate per token: everything is preallocated by the Transformer and the linears. */
+class DecodeAllocationTest {
+    @Test
+    void decodingTokensAllocatesNothingOnTheCallingThread() {
+        com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+        for (boolean ternary : new boolean[] {true, false}) {
+            try (Model m = Model.synthetic(ModelShape.Preset.TINY.shape(), ternary,
+                    LoadOptions.defaults().withThreads(2).withContextLength(128))) {
+                Transformer t = m.newTransformer();
+                int[] tokens = new int[128];
+                for (int i = 0; i < tokens.length; i++) {
+                    tokens[i] = (i * 31) % 256;
+                }
+                // warm up until C2 has compiled the Vector API code (interpreted, vectors are heap objects)
+                for (int i = 0; i < 3000; i++) {
+                    int p = i % 100;
+                    t.forward(tokens, p, 1, p, false);
+                }
+                long thread = Thread.currentThread().threadId();
+                long before = mx.getThreadAllocatedBytes(thread);
+                for (int p = 40; p < 120; p++) {
+                    t.forward(tokens, p, 1, p, false);
+                }
+                long allocated = mx.getThreadAllocatedBytes(thread) - before;
+                assertTrue(allocated < 4096, (ternary ? "ternary" : "bf16") + " decode of 80 tokens allocated "
+                        + allocated + " bytes");
+            }
+        }
+    }
+}
