@@ -31,7 +31,7 @@ final class ConvertProgress implements ConvertListener, AutoCloseable {
                 .setUpdateIntervalMillis(200)
                 .showSpeed()
                 .build();
-        bar.setExtraMessage("0/" + tensorCount + " tensors");
+        bar.setExtraMessage(" 0/" + tensorCount + " tensors");
     }
 
     @Override
@@ -39,7 +39,7 @@ final class ConvertProgress implements ConvertListener, AutoCloseable {
         ProgressBar b = bar;
         if (b != null) {
             b.stepBy(inputBytes);
-            b.setExtraMessage(tensorsDone.incrementAndGet() + "/" + tensors + " tensors");
+            b.setExtraMessage(" " + tensorsDone.incrementAndGet() + "/" + tensors + " tensors");
         }
     }
 
