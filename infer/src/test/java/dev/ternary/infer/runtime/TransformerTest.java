@@ -157,6 +157,42 @@ class TransformerTest {
     }
 
     @Test
+    void bitlinearCheckpointsStoreTheReciprocalScale() throws Exception {
+        Path dense = model(Architecture.LLAMA, false, false);
+        Path auto = tmp.resolve("autobitlinear");
+        Converter.convert(dense, auto, ConvertOptions.defaults(), ConvertListener.SILENT);
+        // the same model in the older BitLinear convention: weight_scale holds 1/s
+        Path bit = tmp.resolve("bitlinear");
+        java.nio.file.Files.createDirectories(bit);
+        try (var in = dev.ternary.convert.safetensors.Checkpoint.openDirectory(auto)) {
+            java.util.List<dev.ternary.convert.safetensors.TensorSpec> specs = new java.util.ArrayList<>();
+            for (String name : in.tensorNames()) {
+                var t = in.tensor(name);
+                specs.add(new dev.ternary.convert.safetensors.TensorSpec(name, t.dtype(), t.shape()));
+            }
+            try (var out = dev.ternary.convert.safetensors.CheckpointWriter.create(bit, specs, java.util.Map.of(), 0);
+                    var arena = java.lang.foreign.Arena.ofConfined()) {
+                for (String name : in.tensorNames()) {
+                    java.nio.ByteBuffer bytes = in.map(name, arena).asByteBuffer().order(java.nio.ByteOrder.LITTLE_ENDIAN);
+                    if (name.endsWith("_scale")) {
+                        float s = bytes.getFloat(0);
+                        bytes = java.nio.ByteBuffer.allocate(4).order(java.nio.ByteOrder.LITTLE_ENDIAN)
+                                .putFloat(0, 1f / s);
+                    }
+                    out.write(name, 0, bytes);
+                }
+            }
+        }
+        ObjectMapper json = new ObjectMapper();
+        ObjectNode config = (ObjectNode) json.readTree(auto.resolve("config.json").toFile());
+        ((ObjectNode) config.get("quantization_config")).put("linear_class", "bitlinear");
+        json.writeValue(bit.resolve("config.json").toFile(), config);
+
+        float[][] expected = runtimeLogits(auto, LoadOptions.defaults(), false);
+        assertClose(toDouble(expected), runtimeLogits(bit, LoadOptions.defaults(), false), 1e-5, "bitlinear");
+    }
+
+    @Test
     void q8LmHeadStaysCloseToDense() throws Exception {
         Path dense = model(Architecture.LLAMA, false, false);
         double[][] expected = toDouble(runtimeLogits(dense, LoadOptions.defaults(), false));
