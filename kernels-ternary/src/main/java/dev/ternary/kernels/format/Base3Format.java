@@ -1,0 +1,109 @@
+package dev.ternary.kernels.format;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * 1.6-bit ternary layout: 5 trits per byte (3^5 = 243 <= 256), as in ggml's TQ1_0.
+ *
+ * <p>Each row is cut into blocks of {@value #BLOCK_COLS} columns stored in {@value #BLOCK_BYTES} bytes; byte
+ * {@code j} of a block holds the trits of columns {@code 64k + j}, {@code k = 0..4}. The byte is the base-3 number
+ * {@code v = sum_k (T_k + 1) * 3^(4-k)} stored as the fixed-point fraction {@code ceil(v * 256 / 243)} (TQ1_0's
+ * trick): digit {@code k} then comes out as {@code ((b * 3^k) mod 256) * 3 >> 8}, with no division. A kernel gets
+ * {@code (b * 3^k) mod 256} by adding a byte to itself three times per digit, and the digit's two bits by two unsigned
+ * comparisons: {@code digit >= 1} iff {@code x >= 86}, {@code digit == 2} iff {@code x >= 171}.
+ *
+ * <p>Columns are padded to a multiple of 320 with the trit 0; rows are not padded. Row stride is a multiple of 64.
+ */
+public final class Base3Format implements TernaryFormat {
+    static final Base3Format INSTANCE = new Base3Format();
+
+    /** Columns per block. */
+    public static final int BLOCK_COLS = 320;
+    /** Bytes per block (one 512-bit vector). */
+    public static final int BLOCK_BYTES = 64;
+    /** Trits per byte. */
+    public static final int TRITS_PER_BYTE = 5;
+
+    private static final int[] POW3 = {1, 3, 9, 27, 81};
+    /** The byte holding five zero trits (all digits 1). */
+    static final byte ZERO_BYTE = encode(new int[] {1, 1, 1, 1, 1});
+
+    private Base3Format() {}
+
+    @Override
+    public String name() {
+        return "base3";
+    }
+
+    @Override
+    public double bitsPerWeight() {
+        return 1.6;
+    }
+
+    @Override
+    public int paddedRows(int rows) {
+        return rows;
+    }
+
+    @Override
+    public int paddedCols(int cols) {
+        return Math.ceilDiv(cols, BLOCK_COLS) * BLOCK_COLS;
+    }
+
+    /** Bytes per row. */
+    public long rowBytes(int cols) {
+        return (long) paddedCols(cols) / TRITS_PER_BYTE;
+    }
+
+    @Override
+    public long packedBytes(int rows, int cols) {
+        return rows * rowBytes(cols);
+    }
+
+    @Override
+    public void fillZero(MemorySegment dst, int rows, int cols) {
+        dst.asSlice(0, packedBytes(rows, cols)).fill(ZERO_BYTE);
+    }
+
+    /** Encodes five digits (0..2, most significant first) as the fixed-point byte. */
+    static byte encode(int[] digits) {
+        int v = 0;
+        for (int k = 0; k < TRITS_PER_BYTE; k++) {
+            v += digits[k] * POW3[4 - k];
+        }
+        return (byte) ((v * 256 + 242) / 243);
+    }
+
+    /** Digit {@code k} (0..2) of a fixed-point byte. */
+    public static int digit(byte b, int k) {
+        int x = ((b & 0xFF) * POW3[k]) & 0xFF;
+        return (x * 3) >> 8;
+    }
+
+    @Override
+    public void packRow(byte[] rowTrits, int rowOffset, int rows, int cols, int row, MemorySegment dst) {
+        long base = row * rowBytes(cols);
+        int blocks = paddedCols(cols) / BLOCK_COLS;
+        int[] digits = new int[TRITS_PER_BYTE];
+        for (int blk = 0; blk < blocks; blk++) {
+            for (int j = 0; j < BLOCK_BYTES; j++) {
+                for (int k = 0; k < TRITS_PER_BYTE; k++) {
+                    int c = blk * BLOCK_COLS + 64 * k + j;
+                    int t = c < cols ? rowTrits[rowOffset + c] : 0;
+                    TernaryFormat.checkTrit(t, row, c);
+                    digits[k] = t + 1;
+                }
+                dst.set(ValueLayout.JAVA_BYTE, base + (long) blk * BLOCK_BYTES + j, encode(digits));
+            }
+        }
+    }
+
+    @Override
+    public int trit(MemorySegment packed, int rows, int cols, int row, int col) {
+        int blk = col / BLOCK_COLS;
+        int within = col % BLOCK_COLS;
+        byte b = packed.get(ValueLayout.JAVA_BYTE, row * rowBytes(cols) + (long) blk * BLOCK_BYTES + (within & 63));
+        return digit(b, within >>> 6) - 1;
+    }
+}

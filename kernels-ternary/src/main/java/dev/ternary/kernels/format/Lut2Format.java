@@ -1,0 +1,110 @@
+package dev.ternary.kernels.format;
+
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+
+/**
+ * 2-bit ternary layout for table-lookup kernels (the idea of T-MAC and bitnet.cpp's TL kernels: weights index
+ * tables precomputed from the activations, instead of multiplying).
+ *
+ * <p>Rows are grouped in blocks of {@value #ROW_BLOCK}; a block stores, for each quad of 4 columns, 16 bytes, one per
+ * row of the block. In the byte of row {@code r} and quad {@code j}, bits {@code 2i..2i+1} hold the code
+ * {@code T[r, 4j + i] + 1} (0, 1, 2 for -1, 0, +1). So the low nibble indexes the 9 combinations of the column pair
+ * {@code (4j, 4j+1)} and the high nibble those of {@code (4j+2, 4j+3)}: 16 rows' nibbles make one vector of indices
+ * into a 16-entry table of that pair's partial sums, one byte shuffle per 32 weights.
+ *
+ * <p>Rows are padded to a multiple of 16 and columns to a multiple of {@value #COL_ALIGN} with the trit 0 (byte
+ * {@code 0x55}). Each 16-row block is {@code 4 * paddedCols} bytes, so blocks stay 64-byte aligned.
+ */
+public final class Lut2Format implements TernaryFormat {
+    static final Lut2Format INSTANCE = new Lut2Format();
+
+    /** Rows per block (lanes of one 128-bit byte shuffle). */
+    public static final int ROW_BLOCK = 16;
+    /** Column padding: 8 quads, so every supported vector width reads an even number of whole vectors per block. */
+    public static final int COL_ALIGN = 32;
+
+    private Lut2Format() {}
+
+    @Override
+    public String name() {
+        return "lut2";
+    }
+
+    @Override
+    public double bitsPerWeight() {
+        return 2.0;
+    }
+
+    @Override
+    public int paddedRows(int rows) {
+        return Math.ceilDiv(rows, ROW_BLOCK) * ROW_BLOCK;
+    }
+
+    @Override
+    public int paddedCols(int cols) {
+        return Math.ceilDiv(cols, COL_ALIGN) * COL_ALIGN;
+    }
+
+    @Override
+    public long packedBytes(int rows, int cols) {
+        return (long) paddedRows(rows) * paddedCols(cols) / 4;
+    }
+
+    /** Bytes of one 16-row block. */
+    public long blockBytes(int cols) {
+        return 4L * paddedCols(cols);
+    }
+
+    @Override
+    public void fillZero(MemorySegment dst, int rows, int cols) {
+        dst.asSlice(0, packedBytes(rows, cols)).fill((byte) 0x55);
+    }
+
+    private long byteOffset(int cols, int row, int col) {
+        return (row / ROW_BLOCK) * blockBytes(cols) + (long) (col >>> 2) * ROW_BLOCK + (row % ROW_BLOCK);
+    }
+
+    @Override
+    public void packRow(byte[] rowTrits, int rowOffset, int rows, int cols, int row, MemorySegment dst) {
+        int c = 0;
+        for (; c + 4 <= cols; c += 4) {
+            int b = 0;
+            for (int i = 0; i < 4; i++) {
+                int t = rowTrits[rowOffset + c + i];
+                TernaryFormat.checkTrit(t, row, c + i);
+                b |= (t + 1) << (2 * i);
+            }
+            dst.set(ValueLayout.JAVA_BYTE, byteOffset(cols, row, c), (byte) b);
+        }
+        if (c < cols) {
+            int b = 0x55;
+            for (int i = 0; c + i < cols; i++) {
+                int t = rowTrits[rowOffset + c + i];
+                TernaryFormat.checkTrit(t, row, c + i);
+                b = (b & ~(3 << (2 * i))) | (t + 1) << (2 * i);
+            }
+            dst.set(ValueLayout.JAVA_BYTE, byteOffset(cols, row, c), (byte) b);
+        }
+    }
+
+    @Override
+    public int trit(MemorySegment packed, int rows, int cols, int row, int col) {
+        int b = packed.get(ValueLayout.JAVA_BYTE, byteOffset(cols, row, col));
+        return ((b >>> (2 * (col & 3))) & 3) - 1;
+    }
+
+    /**
+     * Splits an activation into the two table planes: {@code q = 16 * high + low} with {@code high} in [-8, 8] and
+     * {@code low} in [-8, 7], so a table entry over a column pair stays within [-16, 16] and several can be summed
+     * in int8 lanes before widening. Returns {@code high}.
+     */
+    public static int highPart(int q) {
+        return (q + 8) >> 4;
+    }
+
+    /** The low part matching {@link #highPart}. */
+    public static int lowPart(int q) {
+        return q - 16 * highPart(q);
+    }
+}

@@ -1,0 +1,83 @@
+package dev.ternary.kernels.format;
+
+import java.lang.foreign.MemorySegment;
+
+/**
+ * An in-memory packing of a ternary matrix {@code T[rows, cols]} (values -1, 0, +1), in the spirit of ggml's type
+ * traits: geometry, pack, unpack and a scalar reference dot product, all in one small value. The SIMD kernels that
+ * read a format live in {@code dev.ternary.kernels.ternary}; this reference {@link #dot} is what they are tested
+ * against bit for bit.
+ *
+ * <p>Padding rows and columns always hold the trit 0, so they add nothing whatever the activations there.
+ */
+public sealed interface TernaryFormat permits Lut2Format, Base3Format {
+
+    /** The 2-bit lookup-table format (fastest). */
+    TernaryFormat TWO_BIT = Lut2Format.INSTANCE;
+
+    /** The base-3 format, 5 trits per byte (1.6 bits per weight). */
+    TernaryFormat BASE3 = Base3Format.INSTANCE;
+
+    /** Short name, e.g. {@code "lut2"}. */
+    String name();
+
+    /** Storage bits per weight, padding excluded. */
+    double bitsPerWeight();
+
+    /** Row count after padding. */
+    int paddedRows(int rows);
+
+    /** Column count after padding. */
+    int paddedCols(int cols);
+
+    /** Bytes needed for a {@code rows x cols} matrix, padding included. */
+    long packedBytes(int rows, int cols);
+
+    /** Fills {@code dst} (of {@link #packedBytes} bytes) with the all-zero matrix, padding included. */
+    void fillZero(MemorySegment dst, int rows, int cols);
+
+    /** Writes row {@code row} ({@code cols} trits in {-1, 0, 1}) into {@code dst}. */
+    void packRow(byte[] rowTrits, int rowOffset, int rows, int cols, int row, MemorySegment dst);
+
+    /** The trit at {@code (row, col)}. */
+    int trit(MemorySegment packed, int rows, int cols, int row, int col);
+
+    /** Packs a row-major trit matrix into {@code dst}. */
+    default void pack(byte[] trits, int rows, int cols, MemorySegment dst) {
+        if (trits.length != (long) rows * cols) {
+            throw new IllegalArgumentException("trits has " + trits.length + " values, expected " + (long) rows * cols);
+        }
+        fillZero(dst, rows, cols);
+        for (int r = 0; r < rows; r++) {
+            packRow(trits, r * cols, rows, cols, r, dst);
+        }
+    }
+
+    /** Unpacks to a row-major trit matrix. */
+    default byte[] unpack(MemorySegment packed, int rows, int cols) {
+        byte[] trits = new byte[Math.multiplyExact(rows, cols)];
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                trits[r * cols + c] = (byte) trit(packed, rows, cols, r, c);
+            }
+        }
+        return trits;
+    }
+
+    /**
+     * Scalar reference: the exact integer {@code sum_c T[row, c] * q[qOffset + c]} over the {@code cols} columns.
+     */
+    default int dot(MemorySegment packed, int rows, int cols, int row, byte[] q, int qOffset) {
+        int sum = 0;
+        for (int c = 0; c < cols; c++) {
+            sum += trit(packed, rows, cols, row, c) * q[qOffset + c];
+        }
+        return sum;
+    }
+
+    static void checkTrit(int t, int row, int col) {
+        if (t < -1 || t > 1) {
+            throw new IllegalArgumentException("not a trit: " + t + " at row " + row + ", column " + col);
+        }
+    }
+}

@@ -1,0 +1,173 @@
+package dev.ternary.kernels.ternary;
+
+import static jdk.incubator.vector.VectorOperators.LSHL;
+import static jdk.incubator.vector.VectorOperators.LSHR;
+import static jdk.incubator.vector.VectorOperators.S2I;
+import static jdk.incubator.vector.VectorOperators.GT;
+import static jdk.incubator.vector.VectorOperators.LT;
+
+import dev.ternary.kernels.format.Base3Format;
+import dev.ternary.kernels.quant.Int8Activations;
+import dev.ternary.kernels.simd.KernelSpecies;
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Masked add/subtract GEMV/GEMM over {@link Base3Format}, decoding the 5 trits of each byte on the fly.
+ *
+ * <p>Digit {@code k} of a byte {@code b} is {@code floor(3x / 256)} with {@code x = b * 3^k mod 256}: the kernel
+ * keeps {@code x ^ 0x80} in a byte vector ({@code x <- x + x + x} per digit, wrapping) and turns it into the masks
+ * {@code T = +1 <=> x >= 171} and {@code T = -1 <=> x < 86} with two signed compares. No multiplication.
+ * (At ~2 GB/s per thread this is about 3x slower than {@link Lut2Kernel}; see docs/BENCHMARKS.md.)
+ *
+ * <p>Accumulation avoids sign-extending every byte: with the biased activations {@code u = q + 128} and
+ * {@code nu = 127 - q} (both in [1, 255]), the selected byte {@code v = T==+1 ? u : T==-1 ? nu : 0} sums to
+ * {@code sum T*q + 128 n+ + 127 n-}, where the per-row counts {@code n+}, {@code n-} are known at pack time. Pairs of
+ * unsigned bytes read as one int16 {@code s = lo + 256 hi} are summed as {@code A += s} (wrapping) and
+ * {@code H += s >>> 8}; {@code A - 256 H} is then the exact low-byte sum modulo 2^16, exact while it stays below 2^16,
+ * so lanes are folded to int32 every {@link #FOLD_BLOCKS} blocks.
+ */
+final class Base3Kernel {
+    static final VectorSpecies<Byte> B = KernelSpecies.BYTE;
+    static final VectorSpecies<Short> S = KernelSpecies.SHORT;
+    static final VectorSpecies<Integer> I = KernelSpecies.INT;
+    static final int W = B.length();
+    static final int HALVES = Base3Format.BLOCK_BYTES / W;
+    /** Keeps at most 250 int16 additions per lane between folds (each adds a value <= 255 to H). */
+    static final int FOLD_BLOCKS = Math.max(1, 250 / (Base3Format.TRITS_PER_BYTE * HALVES));
+    static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+    static final int SLOT = 1;
+    private static final ByteVector ZERO = ByteVector.zero(B);
+
+    /** Per token: {@code u = q ^ 0x80} over the stride, then {@code nu = q ^ 0x7F}. */
+    static final Int8Activations.DerivedView<byte[]> BIASED = new Int8Activations.DerivedView<>() {
+        @Override
+        public byte[] allocate(Int8Activations x) {
+            return new byte[Math.multiplyExact(2 * x.stride(), x.capacity())];
+        }
+
+        @Override
+        public void build(Int8Activations x, int token, byte[] view) {
+            byte[] q = x.q();
+            int stride = x.stride();
+            int src = token * stride;
+            int dst = 2 * token * stride;
+            for (int i = 0; i < stride; i++) {
+                view[dst + i] = (byte) (q[src + i] ^ 0x80);
+                view[dst + stride + i] = (byte) (q[src + i] ^ 0x7F);
+            }
+        }
+    };
+
+    private Base3Kernel() {}
+
+    static byte[] biased(Int8Activations x, int token) {
+        return x.derived(SLOT, token, BIASED);
+    }
+
+    /** The bias {@code 128 n+ + 127 n-} of one row of trits, subtracted from {@link #dotBiased}. */
+    static int rowBias(byte[] trits, int offset, int cols) {
+        int bias = 0;
+        for (int c = 0; c < cols; c++) {
+            int t = trits[offset + c];
+            bias += t > 0 ? 128 : t < 0 ? 127 : 0;
+        }
+        return bias;
+    }
+
+    /**
+     * {@code sum v} for one row (see the class comment): the row's {@code sum T*q} plus its bias.
+     *
+     * @param uOff offset of the token's {@code u} bytes in {@code biased}; its {@code nu} bytes follow after
+     *             {@code stride}
+     */
+    static int dotBiased(MemorySegment w, long rowOffset, int blocks, byte[] biased, int uOff, int stride) {
+        IntVector total = IntVector.zero(I);
+        ShortVector a = ShortVector.zero(S);
+        ShortVector h = a;
+        int nuOff = uOff + stride;
+        // Fold outside the inner loop: a branch with a call inside it makes the JIT spill the accumulators.
+        for (int segment = 0; segment < blocks; segment += FOLD_BLOCKS) {
+            int end = Math.min(blocks, segment + FOLD_BLOCKS);
+            for (int blk = segment; blk < end; blk++) {
+                for (int half = 0; half < HALVES; half++) {
+                    // x' = x ^ 0x80 obeys the same recurrence x' <- 3x' (mod 256) and turns the unsigned
+                    // thresholds into signed ones: x >= 171 <=> x' > 42, x < 86 <=> x' < -42 (one vpcmpgtb each)
+                    ByteVector x = ByteVector.fromMemorySegment(B, w, rowOffset + (long) blk * 64 + half * W, LE)
+                            .lanewise(VectorOperators.XOR, (byte) 0x80);
+                    int col = blk * Base3Format.BLOCK_COLS + half * W;
+                    // five digits, unrolled by hand (a loop with a branch here compiled poorly)
+                    VectorMask<Byte> plus;
+                    VectorMask<Byte> minus;
+                    ByteVector u;
+                    ByteVector nu;
+                    ShortVector s;
+                    // digit 0
+                    plus = x.compare(GT, (byte) 42);
+                    minus = x.compare(LT, (byte) -42);
+                    u = ByteVector.fromArray(B, biased, uOff + col + 0);
+                    nu = ByteVector.fromArray(B, biased, nuOff + col + 0);
+                    s = ZERO.blend(u, plus).or(ZERO.blend(nu, minus)).reinterpretAsShorts();
+                    a = a.add(s);
+                    h = h.add(s.lanewise(LSHR, 8));
+                    // digit 1
+                    x = x.add(x).add(x);
+                    plus = x.compare(GT, (byte) 42);
+                    minus = x.compare(LT, (byte) -42);
+                    u = ByteVector.fromArray(B, biased, uOff + col + 64);
+                    nu = ByteVector.fromArray(B, biased, nuOff + col + 64);
+                    s = ZERO.blend(u, plus).or(ZERO.blend(nu, minus)).reinterpretAsShorts();
+                    a = a.add(s);
+                    h = h.add(s.lanewise(LSHR, 8));
+                    // digit 2
+                    x = x.add(x).add(x);
+                    plus = x.compare(GT, (byte) 42);
+                    minus = x.compare(LT, (byte) -42);
+                    u = ByteVector.fromArray(B, biased, uOff + col + 128);
+                    nu = ByteVector.fromArray(B, biased, nuOff + col + 128);
+                    s = ZERO.blend(u, plus).or(ZERO.blend(nu, minus)).reinterpretAsShorts();
+                    a = a.add(s);
+                    h = h.add(s.lanewise(LSHR, 8));
+                    // digit 3
+                    x = x.add(x).add(x);
+                    plus = x.compare(GT, (byte) 42);
+                    minus = x.compare(LT, (byte) -42);
+                    u = ByteVector.fromArray(B, biased, uOff + col + 192);
+                    nu = ByteVector.fromArray(B, biased, nuOff + col + 192);
+                    s = ZERO.blend(u, plus).or(ZERO.blend(nu, minus)).reinterpretAsShorts();
+                    a = a.add(s);
+                    h = h.add(s.lanewise(LSHR, 8));
+                    // digit 4
+                    x = x.add(x).add(x);
+                    plus = x.compare(GT, (byte) 42);
+                    minus = x.compare(LT, (byte) -42);
+                    u = ByteVector.fromArray(B, biased, uOff + col + 256);
+                    nu = ByteVector.fromArray(B, biased, nuOff + col + 256);
+                    s = ZERO.blend(u, plus).or(ZERO.blend(nu, minus)).reinterpretAsShorts();
+                    a = a.add(s);
+                    h = h.add(s.lanewise(LSHR, 8));
+                }
+            }
+            total = fold(total, a, h);
+            a = a.broadcast(0);
+            h = a;
+        }
+        return total.reduceLanes(VectorOperators.ADD);
+    }
+
+    private static IntVector fold(IntVector total, ShortVector a, ShortVector h) {
+        ShortVector low = a.sub(h.lanewise(LSHL, 8));
+        for (int part = 0; part < 2; part++) {
+            IntVector l = ((IntVector) low.convert(S2I, part)).and(0xFFFF);
+            IntVector hh = ((IntVector) h.convert(S2I, part)).and(0xFFFF);
+            total = total.add(l).add(hh);
+        }
+        return total;
+    }
+}

@@ -1,0 +1,342 @@
+package dev.ternary.kernels.ternary;
+
+import dev.ternary.kernels.format.Base3Format;
+import dev.ternary.kernels.format.HfBitNetLayout;
+import dev.ternary.kernels.format.Lut2Format;
+import dev.ternary.kernels.format.TernaryFormat;
+import dev.ternary.kernels.parallel.KernelThreads;
+import dev.ternary.kernels.parallel.RangeTask;
+import dev.ternary.kernels.quant.Int8Activations;
+import dev.ternary.kernels.simd.VectorModule;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.util.Objects;
+
+/**
+ * A ternary weight matrix {@code W = weightScale * T}, {@code T[rows = out, cols = in]} in {-1, 0, 1}, packed off-heap
+ * (64-byte aligned) in a kernel {@link TernaryFormat}, with its GEMV/GEMM over int8 activations.
+ *
+ * <p>Outputs are {@code y[r] = (sum_c T[r, c] * q[c]) * (weightScale * max|x| / 127)}: the integer sum is exact and the
+ * single float product is computed the same way by the SIMD kernels and by their scalar twins
+ * ({@link #gemvScalar}, {@link #gemmScalar}), so the two agree bit for bit.
+ *
+ * <p>Not safe for concurrent calls on the same matrix (each call reuses the matrix's job object); the parallelism is
+ * inside a call, over output rows, on the given {@link KernelThreads}. Calls allocate nothing.
+ */
+public final class TernaryMatrix implements AutoCloseable {
+    static {
+        VectorModule.require();
+    }
+
+    private final TernaryFormat format;
+    private final int rows;
+    private final int cols;
+    private final float weightScale;
+    private final Arena arena;
+    private final boolean ownsArena;
+    private final MemorySegment packed;
+    private final int[] rowBias; // base3 only
+    private final Job job = new Job();
+    /** Bytes of lookup tables a GEMM token tile may keep hot (about a third of this machine's 1 MiB L2). */
+    private static final long TABLE_BUDGET = 384 << 10;
+
+    private TernaryMatrix(TernaryFormat format, int rows, int cols, float weightScale, Arena arena, boolean owns) {
+        if (rows <= 0 || cols <= 0) {
+            throw new IllegalArgumentException("rows and cols must be positive: " + rows + " x " + cols);
+        }
+        this.format = Objects.requireNonNull(format, "format");
+        this.rows = rows;
+        this.cols = cols;
+        this.weightScale = weightScale;
+        this.arena = arena;
+        this.ownsArena = owns;
+        this.packed = arena.allocate(format.packedBytes(rows, cols), 64);
+        format.fillZero(packed, rows, cols);
+        this.rowBias = format instanceof Base3Format ? new int[rows] : null;
+    }
+
+    /**
+     * Packs a row-major trit matrix ({@code rows * cols} values in {-1, 0, 1}) into a new matrix with its own arena.
+     *
+     * @param weightScale the multiplier {@code s} of {@code W = s * T} (absmean scale)
+     */
+    public static TernaryMatrix fromTrits(byte[] trits, int rows, int cols, float weightScale, TernaryFormat format) {
+        return fromTrits(trits, rows, cols, weightScale, format, Arena.ofShared(), true);
+    }
+
+    /** As {@link #fromTrits(byte[], int, int, float, TernaryFormat)}, allocating in the caller's arena. */
+    public static TernaryMatrix fromTrits(byte[] trits, int rows, int cols, float weightScale, TernaryFormat format,
+                                          Arena arena) {
+        return fromTrits(trits, rows, cols, weightScale, format, arena, false);
+    }
+
+    private static TernaryMatrix fromTrits(byte[] trits, int rows, int cols, float weightScale, TernaryFormat format,
+                                           Arena arena, boolean owns) {
+        if (trits.length != (long) rows * cols) {
+            throw new IllegalArgumentException("trits has " + trits.length + " values, expected " + (long) rows * cols);
+        }
+        TernaryMatrix m = new TernaryMatrix(format, rows, cols, weightScale, arena, owns);
+        for (int r = 0; r < rows; r++) {
+            m.setRow(trits, (long) r * cols, r);
+        }
+        return m;
+    }
+
+    /**
+     * Repacks Hugging Face's BitNet U8 tensor ({@link HfBitNetLayout}: shape {@code [rows/4, cols]}, trit
+     * {@code T[i*rows/4 + r, c] + 1} in bits {@code 2i..2i+1} of byte {@code [r, c]}) into a new matrix with its own
+     * arena. {@code hf} may be a mapped safetensors slice; it is only read.
+     *
+     * @param weightScale the multiplier {@code s} (for {@code linear_class: "bitlinear"} pass {@code 1 / stored})
+     * @throws IllegalArgumentException on a wrong size or the invalid code 3
+     */
+    public static TernaryMatrix fromHfPacked(MemorySegment hf, int rows, int cols, float weightScale,
+                                             TernaryFormat format) {
+        return fromHfPacked(hf, rows, cols, weightScale, format, Arena.ofShared(), true);
+    }
+
+    /** As {@link #fromHfPacked(MemorySegment, int, int, float, TernaryFormat)}, allocating in the caller's arena. */
+    public static TernaryMatrix fromHfPacked(MemorySegment hf, int rows, int cols, float weightScale,
+                                             TernaryFormat format, Arena arena) {
+        return fromHfPacked(hf, rows, cols, weightScale, format, arena, false);
+    }
+
+    private static TernaryMatrix fromHfPacked(MemorySegment hf, int rows, int cols, float weightScale,
+                                              TernaryFormat format, Arena arena, boolean owns) {
+        int quarter = HfBitNetLayout.packedRows(rows);
+        if (hf.byteSize() != (long) quarter * cols) {
+            throw new IllegalArgumentException(
+                    "HF packed tensor has " + hf.byteSize() + " bytes, expected " + (long) quarter * cols);
+        }
+        TernaryMatrix m = new TernaryMatrix(format, rows, cols, weightScale, arena, owns);
+        byte[] packedRow = new byte[cols];
+        byte[] trits = new byte[cols];
+        for (int r = 0; r < quarter; r++) {
+            MemorySegment.copy(hf, ValueLayout.JAVA_BYTE, (long) r * cols, packedRow, 0, cols);
+            for (int i = 0; i < HfBitNetLayout.TRITS_PER_BYTE; i++) {
+                for (int c = 0; c < cols; c++) {
+                    int code = (packedRow[c] >>> (2 * i)) & 3;
+                    if (code == 3) {
+                        throw new IllegalArgumentException(
+                                "invalid trit code 3 in packed byte at row " + r + ", column " + c);
+                    }
+                    trits[c] = (byte) (code - 1);
+                }
+                m.setRow(trits, 0, i * quarter + r);
+            }
+        }
+        return m;
+    }
+
+    /** A copy with its own arena (same trits, scale and format). */
+    public TernaryMatrix copy() {
+        TernaryMatrix m = new TernaryMatrix(format, rows, cols, weightScale, Arena.ofShared(), true);
+        MemorySegment.copy(packed, 0, m.packed, 0, packed.byteSize());
+        if (rowBias != null) {
+            System.arraycopy(rowBias, 0, m.rowBias, 0, rows);
+        }
+        return m;
+    }
+
+    private void setRow(byte[] trits, long offset, int row) {
+        byte[] src = trits;
+        int off = Math.toIntExact(offset);
+        format.packRow(src, off, rows, cols, row, packed);
+        if (rowBias != null) {
+            rowBias[row] = Base3Kernel.rowBias(src, off, cols);
+        }
+    }
+
+    public int rows() {
+        return rows;
+    }
+
+    public int cols() {
+        return cols;
+    }
+
+    public float weightScale() {
+        return weightScale;
+    }
+
+    public TernaryFormat format() {
+        return format;
+    }
+
+    /** The packed weights (read-only use). */
+    public MemorySegment packed() {
+        return packed;
+    }
+
+    /** Bytes a GEMV streams: the packed weights, padding included. */
+    public long byteSize() {
+        return packed.byteSize();
+    }
+
+    /** The trits back as a row-major array (for tests and tools). */
+    public byte[] toTrits() {
+        return format.unpack(packed, rows, cols);
+    }
+
+    /** {@code out[0..rows) = W x} for token 0 of {@code x}. */
+    public void gemv(KernelThreads threads, Int8Activations x, float[] out) {
+        gemv(threads, x, 0, out);
+    }
+
+    /** {@code out[0..rows) = W x_token}. */
+    public void gemv(KernelThreads threads, Int8Activations x, int token, float[] out) {
+        check(x, token + 1, out, rows);
+        prepare(x, token, token + 1);
+        job.set(x, token, token + 1, out);
+        threads.run(tasks(), job);
+        job.clear();
+    }
+
+    /**
+     * GEMM for tokens {@code 0 .. tokens-1} of {@code x}: {@code out[t * rows + r] = (W x_t)[r]}. Each packed block is
+     * read once from memory and reused for all tokens while it is in cache.
+     */
+    public void gemm(KernelThreads threads, Int8Activations x, int tokens, float[] out) {
+        check(x, tokens, out, (long) tokens * rows);
+        prepare(x, 0, tokens);
+        job.set(x, 0, tokens, out);
+        threads.run(tasks(), job);
+        job.clear();
+    }
+
+    /** Scalar twin of {@link #gemv(KernelThreads, Int8Activations, int, float[])}. */
+    public void gemvScalar(Int8Activations x, int token, float[] out) {
+        check(x, token + 1, out, rows);
+        float factor = weightScale * x.dequantScale(token);
+        int qOff = token * x.stride();
+        for (int r = 0; r < rows; r++) {
+            out[r] = format.dot(packed, rows, cols, r, x.q(), qOff) * factor;
+        }
+    }
+
+    /** Scalar twin of {@link #gemm}. */
+    public void gemmScalar(Int8Activations x, int tokens, float[] out) {
+        check(x, tokens, out, (long) tokens * rows);
+        for (int t = 0; t < tokens; t++) {
+            float factor = weightScale * x.dequantScale(t);
+            int qOff = t * x.stride();
+            for (int r = 0; r < rows; r++) {
+                out[t * rows + r] = format.dot(packed, rows, cols, r, x.q(), qOff) * factor;
+            }
+        }
+    }
+
+    private void check(Int8Activations x, int tokenEnd, float[] out, long outLength) {
+        if (x.cols() != cols) {
+            throw new IllegalArgumentException("activations have " + x.cols() + " columns, matrix has " + cols);
+        }
+        if (tokenEnd > x.capacity() || tokenEnd <= 0) {
+            throw new IllegalArgumentException("token range ends at " + tokenEnd + ", capacity " + x.capacity());
+        }
+        if (out.length < outLength) {
+            throw new IllegalArgumentException("output has " + out.length + " floats, need " + outLength);
+        }
+    }
+
+    private void prepare(Int8Activations x, int from, int to) {
+        for (int t = from; t < to; t++) {
+            if (format instanceof Lut2Format) {
+                Lut2Kernel.tables(x, t);
+            } else {
+                Base3Kernel.biased(x, t);
+            }
+        }
+    }
+
+    private int tasks() {
+        return format instanceof Lut2Format ? format.paddedRows(rows) / Lut2Format.ROW_BLOCK : rows;
+    }
+
+    /** Frees the packed weights when the matrix owns its arena; otherwise the caller's arena does. */
+    @Override
+    public void close() {
+        if (ownsArena) {
+            arena.close();
+        }
+    }
+
+    /** The reusable per-call job: row blocks (lut2) or rows (base3) over a token range. */
+    private final class Job implements RangeTask {
+        private Int8Activations x;
+        private int tokenFrom;
+        private int tokenTo;
+        private float[] out;
+
+        void set(Int8Activations x, int tokenFrom, int tokenTo, float[] out) {
+            this.x = x;
+            this.tokenFrom = tokenFrom;
+            this.tokenTo = tokenTo;
+            this.out = out;
+        }
+
+        void clear() {
+            this.x = null;
+            this.out = null;
+        }
+
+        @Override
+        public void run(int from, int to, int worker) {
+            if (format instanceof Lut2Format lut) {
+                runLut2(lut, from, to);
+            } else {
+                runBase3((Base3Format) format, from, to);
+            }
+        }
+
+        private void runLut2(Lut2Format lut, int blockFrom, int blockTo) {
+            byte[] tab = Lut2Kernel.tables(x, tokenFrom);
+            int stride = x.stride();
+            int tableBytes = Lut2Kernel.tableBytes(stride);
+            int planeBytes = tableBytes / 4;
+            int paddedCols = lut.paddedCols(cols);
+            long blockBytes = lut.blockBytes(cols);
+            boolean single = tokenTo - tokenFrom == 1;
+            Lut2Kernel.Scratch s = Lut2Kernel.scratch();
+            // Token tiles whose tables fit in L2 (all 64 tokens' tables would stream from L3 once per block and
+            // made GEMM slower per token than GEMV); each tile re-reads the weights, 1/tile of a GEMV's traffic.
+            // (Decoding each weight vector once for two tokens was tried: the JIT spilled, and it ran 2x slower.)
+            int tile = Math.max(2, (int) Math.min(tokenTo - tokenFrom, TABLE_BUDGET / tableBytes) & ~1);
+            for (int t0 = tokenFrom; t0 < tokenTo; t0 += tile) {
+                int t1 = Math.min(tokenTo, t0 + tile);
+                for (int b = blockFrom; b < blockTo; b++) {
+                    int row0 = b * Lut2Format.ROW_BLOCK;
+                    int n = Math.min(Lut2Format.ROW_BLOCK, rows - row0);
+                    for (int t = t0; t < t1; t++) {
+                        Lut2Kernel.block(packed, b * blockBytes, paddedCols, tab, t * tableBytes, planeBytes, s);
+                        store(s.sums, t, row0, n, single);
+                    }
+                }
+            }
+        }
+
+        private void store(int[] sums, int token, int row0, int n, boolean single) {
+            float factor = weightScale * x.dequantScale(token);
+            int o = single ? row0 : token * rows + row0;
+            for (int i = 0; i < n; i++) {
+                out[o + i] = sums[i] * factor;
+            }
+        }
+
+        private void runBase3(Base3Format b3, int rowFrom, int rowTo) {
+            byte[] biased = Base3Kernel.biased(x, tokenFrom);
+            int stride = x.stride();
+            int blocks = b3.paddedCols(cols) / Base3Format.BLOCK_COLS;
+            long rowBytes = b3.rowBytes(cols);
+            boolean single = tokenTo - tokenFrom == 1;
+            for (int r = rowFrom; r < rowTo; r++) {
+                for (int t = tokenFrom; t < tokenTo; t++) {
+                    int sum = Base3Kernel.dotBiased(packed, r * rowBytes, blocks, biased, 2 * t * stride, stride)
+                            - rowBias[r];
+                    float factor = weightScale * x.dequantScale(t);
+                    out[single ? r : t * rows + r] = sum * factor;
+                }
+            }
+        }
+    }
+}

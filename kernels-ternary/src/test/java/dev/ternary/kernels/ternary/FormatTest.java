@@ -1,0 +1,66 @@
+package dev.ternary.kernels.ternary;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.ternary.kernels.format.Base3Format;
+import dev.ternary.kernels.format.Lut2Format;
+import dev.ternary.kernels.format.TernaryFormat;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+class FormatTest {
+
+    @Test
+    void base3DigitsRoundTripForAllBytes() {
+        // every 5-digit base-3 number survives the fixed-point encoding
+        for (int v = 0; v < 243; v++) {
+            byte[] row = new byte[Base3Format.BLOCK_COLS];
+            int rest = v;
+            int[] digits = new int[5];
+            for (int k = 4; k >= 0; k--) {
+                digits[k] = rest % 3;
+                rest /= 3;
+            }
+            for (int k = 0; k < 5; k++) {
+                row[64 * k] = (byte) (digits[k] - 1);
+            }
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment seg = arena.allocate(TernaryFormat.BASE3.packedBytes(1, row.length));
+                TernaryFormat.BASE3.pack(row, 1, row.length, seg);
+                assertArrayEquals(row, TernaryFormat.BASE3.unpack(seg, 1, row.length), "value " + v);
+            }
+        }
+    }
+
+    @Test
+    void packUnpackRoundTripsWithPadding() {
+        Random random = new Random(2);
+        for (TernaryFormat f : new TernaryFormat[] {TernaryFormat.TWO_BIT, TernaryFormat.BASE3}) {
+            for (int[] shape : new int[][] {{1, 1}, {17, 33}, {40, 700}}) {
+                byte[] trits = TernaryExactnessTest.randomTrits(random, shape[0] * shape[1], 0.3);
+                try (Arena arena = Arena.ofConfined()) {
+                    MemorySegment seg = arena.allocate(f.packedBytes(shape[0], shape[1]));
+                    f.pack(trits, shape[0], shape[1], seg);
+                    assertArrayEquals(trits, f.unpack(seg, shape[0], shape[1]));
+                }
+            }
+        }
+    }
+
+    @Test
+    void sizesMatchTheAdvertisedBits() {
+        assertEquals(2048L * 2048 / 4, TernaryFormat.TWO_BIT.packedBytes(2048, 2048));
+        assertEquals(2560L * 2560 / 5, TernaryFormat.BASE3.packedBytes(2560, 2560));
+        assertEquals(64, Lut2Format.ROW_BLOCK * 4);
+    }
+
+    @Test
+    void rejectsNonTrits() {
+        assertThrows(IllegalArgumentException.class,
+                () -> TernaryMatrix.fromTrits(new byte[] {2}, 1, 1, 1f, TernaryFormat.TWO_BIT));
+    }
+}

@@ -1,0 +1,171 @@
+package dev.ternary.kernels.ternary;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.ternary.kernels.format.HfBitNetLayout;
+import dev.ternary.kernels.format.TernaryFormat;
+import dev.ternary.kernels.parallel.KernelThreads;
+import dev.ternary.kernels.quant.ActivationQuantizer;
+import dev.ternary.kernels.quant.Int8Activations;
+import dev.ternary.kernels.simd.KernelSpecies;
+import java.lang.foreign.MemorySegment;
+import java.util.Random;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * SIMD kernels against their scalar twins, bit for bit, on shapes with tails. Surefire runs this class again with
+ * {@code -Dternary.kernels.vectorBits=128/256/512}.
+ */
+class TernaryExactnessTest {
+    private static final int[][] SHAPES = {
+        {1, 1}, {3, 5}, {16, 32}, {17, 33}, {4, 320}, {37, 100}, {64, 321}, {100, 650}, {5, 1000}, {48, 2048}, {20, 2560}
+    };
+    private static KernelThreads two;
+
+    enum Format {
+        TWO_BIT(TernaryFormat.TWO_BIT),
+        BASE3(TernaryFormat.BASE3);
+
+        final TernaryFormat format;
+
+        Format(TernaryFormat format) {
+            this.format = format;
+        }
+    }
+
+    @BeforeAll
+    static void start() {
+        System.out.println("TernaryExactnessTest: " + KernelSpecies.describe());
+        two = new KernelThreads(2);
+    }
+
+    @AfterAll
+    static void stop() {
+        two.close();
+    }
+
+    static byte[] randomTrits(Random random, int n, double zeroShare) {
+        byte[] t = new byte[n];
+        for (int i = 0; i < n; i++) {
+            t[i] = random.nextDouble() < zeroShare ? 0 : (byte) (random.nextBoolean() ? 1 : -1);
+        }
+        return t;
+    }
+
+    static Int8Activations randomActivations(Random random, int cols, int tokens) {
+        Int8Activations x = new Int8Activations(cols, tokens);
+        float[] v = new float[cols * tokens];
+        for (int i = 0; i < v.length; i++) {
+            v[i] = (float) (random.nextGaussian() * (1 + (i % 7)));
+        }
+        ActivationQuantizer.quantizeBlock(v, tokens, x);
+        return x;
+    }
+
+    @ParameterizedTest
+    @EnumSource(Format.class)
+    void gemvMatchesScalarOnRandomShapes(Format f) {
+        Random random = new Random(11);
+        for (int[] shape : SHAPES) {
+            int rows = shape[0], cols = shape[1];
+            byte[] trits = randomTrits(random, rows * cols, 0.4);
+            try (TernaryMatrix m = TernaryMatrix.fromTrits(trits, rows, cols, 0.37f, f.format)) {
+                Int8Activations x = randomActivations(random, cols, 3);
+                for (int token = 0; token < 3; token++) {
+                    float[] expected = new float[rows];
+                    float[] single = new float[rows];
+                    float[] parallel = new float[rows];
+                    m.gemvScalar(x, token, expected);
+                    m.gemv(KernelThreads.single(), x, token, single);
+                    m.gemv(two, x, token, parallel);
+                    String where = f + " " + rows + "x" + cols + " token " + token;
+                    assertArrayEquals(expected, single, where);
+                    assertArrayEquals(expected, parallel, where);
+                }
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Format.class)
+    void gemmMatchesScalar(Format f) {
+        Random random = new Random(12);
+        for (int[] shape : new int[][] {{33, 70}, {16, 640}, {50, 1000}}) {
+            int rows = shape[0], cols = shape[1];
+            byte[] trits = randomTrits(random, rows * cols, 0.3);
+            try (TernaryMatrix m = TernaryMatrix.fromTrits(trits, rows, cols, 1.25f, f.format)) {
+                for (int tokens : new int[] {1, 2, 5}) {
+                    Int8Activations x = randomActivations(random, cols, tokens);
+                    float[] expected = new float[tokens * rows];
+                    float[] actual = new float[tokens * rows];
+                    m.gemmScalar(x, tokens, expected);
+                    m.gemm(two, x, tokens, actual);
+                    assertArrayEquals(expected, actual, f + " " + rows + "x" + cols + " tokens " + tokens);
+                    // each GEMM row equals the GEMV of that token
+                    float[] one = new float[rows];
+                    for (int t = 0; t < tokens; t++) {
+                        m.gemv(two, x, t, one);
+                        for (int r = 0; r < rows; r++) {
+                            assertEquals(one[r], actual[t * rows + r]);
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /** All weights +1 (or -1) against activations at +-127 for long rows: the int16 folds must not overflow. */
+    @ParameterizedTest
+    @EnumSource(Format.class)
+    void extremeSumsAreExact(Format f) {
+        int rows = 18, cols = 16_400;
+        byte[] trits = new byte[rows * cols];
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                trits[r * cols + c] = (byte) (r % 3 == 0 ? 1 : r % 3 == 1 ? -1 : (c % 2 == 0 ? 1 : -1));
+            }
+        }
+        Int8Activations x = new Int8Activations(cols, 2);
+        float[] v = new float[2 * cols];
+        for (int c = 0; c < cols; c++) {
+            v[c] = 3f;
+            v[cols + c] = c % 2 == 0 ? -3f : 3f;
+        }
+        ActivationQuantizer.quantizeBlock(v, 2, x);
+        try (TernaryMatrix m = TernaryMatrix.fromTrits(trits, rows, cols, 1f, f.format)) {
+            for (int token = 0; token < 2; token++) {
+                float[] expected = new float[rows];
+                float[] actual = new float[rows];
+                m.gemvScalar(x, token, expected);
+                m.gemv(two, x, token, actual);
+                assertArrayEquals(expected, actual);
+            }
+            float[] y = new float[rows];
+            m.gemv(KernelThreads.single(), x, 0, y);
+            assertEquals(127f * cols * 3f / 127f, y[0], 1e-3 * cols);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(Format.class)
+    void hfRepackMatchesTrits(Format f) {
+        Random random = new Random(13);
+        int rows = 40, cols = 77;
+        byte[] trits = randomTrits(random, rows * cols, 0.3);
+        byte[] hf = HfBitNetLayout.pack(trits, rows, cols);
+        try (TernaryMatrix a = TernaryMatrix.fromHfPacked(MemorySegment.ofArray(hf), rows, cols, 0.5f, f.format);
+             TernaryMatrix b = TernaryMatrix.fromTrits(trits, rows, cols, 0.5f, f.format)) {
+            assertArrayEquals(trits, a.toTrits());
+            Int8Activations x = randomActivations(random, cols, 1);
+            float[] ya = new float[rows];
+            float[] yb = new float[rows];
+            a.gemv(two, x, 0, ya);
+            b.gemvScalar(x, 0, yb);
+            assertArrayEquals(yb, ya);
+        }
+    }
+}
