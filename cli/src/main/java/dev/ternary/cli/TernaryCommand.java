@@ -19,6 +19,8 @@ import picocli.CommandLine.Command;
             PerplexityCommand.class,
             BenchCommand.class,
             SynthesizeCommand.class,
+            TrainCommand.class,
+            DistillCommand.class,
             AutoComplete.GenerateCompletion.class,
         })
 public final class TernaryCommand {

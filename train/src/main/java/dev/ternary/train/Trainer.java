@@ -1,0 +1,110 @@
+package dev.ternary.train;
+
+import ai.djl.Device;
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ternary.convert.InvalidInputException;
+import dev.ternary.convert.model.HfConfig;
+import dev.ternary.convert.tokenizer.TextTokenizer;
+import dev.ternary.train.checkpoint.CheckpointStore;
+import dev.ternary.train.data.TokenStream;
+import dev.ternary.train.data.TrainingData;
+import dev.ternary.train.export.StudentExport;
+import dev.ternary.train.loop.RunDirectory;
+import dev.ternary.train.loop.TrainingListener;
+import dev.ternary.train.loop.TrainingLoop;
+import dev.ternary.train.loop.TrainingReport;
+import dev.ternary.train.loss.Objective;
+import dev.ternary.train.model.ModelSpec;
+import dev.ternary.train.model.ParameterStore;
+import dev.ternary.train.model.Torch;
+import dev.ternary.train.model.Transformer;
+import dev.ternary.train.weights.HfWeights;
+import dev.ternary.train.weights.WeightInit;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Trains a Llama-family model from scratch on next-token cross-entropy: dense, or ternary with BitLinear
+ * projections from the first step (quantization-aware training, as BitNet b1.58 models are pretrained). The
+ * output is a Hugging Face model directory: fp32 for dense, the BitNet packed layout (plus fp32 masters) for
+ * ternary.
+ */
+public final class Trainer {
+    private static final List<String> MUST_MATCH = List.of("command", "config", "tokenizer", "data", "ternary",
+            "seq_len", "batch", "grad_accum", "seed", "held_out");
+
+    private Trainer() {}
+
+    public static TrainingReport run(TrainOptions options, TrainingListener listener) throws IOException {
+        var loop = options.loop();
+        Device device = Torch.device(loop.device());
+        Torch.threads(loop.threads());
+        Path configFile = Files.isDirectory(options.config())
+                ? options.config().resolve(HfConfig.FILE_NAME) : options.config();
+        HfConfig config = HfConfig.read(configFile);
+        if (config.quantizationConfig().isPresent()) {
+            throw InvalidInputException.inFile(configFile, "has a quantization_config; training starts from a plain"
+                    + " model config (pick dense or ternary with --mode)");
+        }
+        ModelSpec spec = ModelSpec.fromConfig(config);
+        Path tokenizer = options.tokenizer().orElse(configFile.toAbsolutePath().resolveSibling(TextTokenizer.FILE_NAME));
+        if (!Files.isRegularFile(tokenizer)) {
+            throw InvalidInputException.inFile(tokenizer, "no tokenizer: pass --tokenizer FILE (a Hugging Face "
+                    + "tokenizer.json) or put tokenizer.json beside config.json");
+        }
+        TokenStream.Split data = TrainingData.load(options.data(), tokenizer, config, loop.seqLen(),
+                loop.heldOutFraction());
+
+        RunDirectory.Prepared run = RunDirectory.prepare(options.output(), loop.resume(), loop.force(),
+                describe(options, configFile, tokenizer), MUST_MATCH);
+        CheckpointStore checkpoints = new CheckpointStore(run.directory(), loop.keepCheckpoints());
+        Optional<CheckpointStore.Loaded> resumed = run.resumeFrom().map(checkpoints::load);
+
+        try (NDManager manager = Torch.newManager(device)) {
+            ParameterStore weights = resumed.isPresent()
+                    ? HfWeights.fromFloats(spec, resumed.get().weights(), manager.newSubManager(),
+                            resumed.get().directory())
+                    : WeightInit.randomize(spec, WeightInit.std(config), loop.seed(), manager.newSubManager());
+            Transformer model = Transformer.build(spec, weights,
+                    options.ternary() ? Transformer.Linears.TERNARY : Transformer.Linears.DENSE);
+            TrainingLoop trainingLoop = new TrainingLoop(model, Objective.languageModeling(), data.train(),
+                    data.heldOut(), loop, run.directory(), listener,
+                    "train " + (options.ternary() ? "ternary " : "dense ") + configFile.getFileName());
+            TrainingLoop.Result result = trainingLoop.run(resumed);
+            if (result.interrupted()) {
+                return new TrainingReport(result.steps(), true, result.lastEval(), Optional.empty(), Optional.empty(),
+                        result.checkpoint(), result.tokensSeen(), result.sessionTokensPerSecond());
+            }
+            listener.exporting(run.directory());
+            StudentExport.Written written = StudentExport.write(run.directory(), config, weights.arrays(),
+                    List.of(tokenizer), options.ternary());
+            return new TrainingReport(result.steps(), false, result.lastEval(), Optional.of(written.model()),
+                    Optional.of(written.masters()), result.checkpoint(), result.tokensSeen(),
+                    result.sessionTokensPerSecond());
+        }
+    }
+
+    private static ObjectNode describe(TrainOptions o, Path configFile, Path tokenizer) {
+        ObjectNode n = JsonNodeFactory.instance.objectNode();
+        var l = o.loop();
+        n.put("command", "train");
+        n.put("config", configFile.toAbsolutePath().normalize().toString());
+        n.put("tokenizer", tokenizer.toAbsolutePath().normalize().toString());
+        n.put("data", o.data().toAbsolutePath().normalize().toString());
+        n.put("ternary", o.ternary());
+        n.put("seq_len", l.seqLen());
+        n.put("batch", l.batch());
+        n.put("grad_accum", l.gradAccumulation());
+        n.put("seed", l.seed());
+        n.put("held_out", l.heldOutFraction());
+        n.put("steps", l.steps());
+        n.put("lr", l.learningRate());
+        n.put("device", l.device().name().toLowerCase(java.util.Locale.ROOT));
+        return n;
+    }
+}

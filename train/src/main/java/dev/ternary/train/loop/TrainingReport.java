@@ -1,0 +1,20 @@
+package dev.ternary.train.loop;
+
+import dev.ternary.train.metrics.EvalMetrics;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * How a run ended.
+ *
+ * @param stepsCompleted  optimizer steps done in total
+ * @param interrupted     stopped on request before the last step (resume with {@code --resume})
+ * @param lastEval        the last held-out evaluation
+ * @param model           the exported model (absent when interrupted)
+ * @param masters         fp32 masters to continue from (for dense runs the same as {@code model})
+ * @param checkpoint      the last checkpoint written
+ * @param tokensPerSecond mean training throughput of this session
+ */
+public record TrainingReport(long stepsCompleted, boolean interrupted, Optional<EvalMetrics> lastEval,
+        Optional<Path> model, Optional<Path> masters, Optional<Path> checkpoint, long tokensSeen,
+        double tokensPerSecond) {}
