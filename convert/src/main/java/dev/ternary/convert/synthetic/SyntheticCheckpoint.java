@@ -6,6 +6,8 @@ import dev.ternary.convert.safetensors.CheckpointWriter;
 import dev.ternary.convert.safetensors.DType;
 import dev.ternary.convert.safetensors.FloatCodec;
 import dev.ternary.convert.safetensors.TensorSpec;
+import dev.ternary.convert.tokenizer.ByteLevelTokenizerJson;
+import dev.ternary.convert.tokenizer.TextTokenizer;
 import java.io.IOException;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
@@ -66,11 +68,15 @@ public final class SyntheticCheckpoint {
         return specs;
     }
 
-    /** Writes config.json and the weights into {@code dir} (created if needed; must not hold a checkpoint). */
+    /**
+     * Writes config.json, a byte-level tokenizer.json (token id = byte value, so any text can be fed to the model)
+     * and the weights into {@code dir} (created if needed; must not hold a checkpoint).
+     */
     public static void write(Path dir, ModelShape shape, DType dtype, long seed, long maxShardBytes)
             throws IOException {
         Files.createDirectories(dir);
         HfConfig.of(shape.toConfigJson(dtype.torchName())).write(dir.resolve(HfConfig.FILE_NAME));
+        ByteLevelTokenizerJson.write(dir.resolve(TextTokenizer.FILE_NAME), List.of());
         List<TensorSpec> specs = tensorSpecs(shape, dtype);
         CheckpointWriter writer = CheckpointWriter.create(dir, specs, Map.of("format", "pt"), maxShardBytes);
         try {
