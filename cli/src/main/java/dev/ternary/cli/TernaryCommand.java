@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
             PerplexityCommand.class,
             BenchCommand.class,
             SynthesizeCommand.class,
+            DataCommand.class,
             TrainCommand.class,
             DistillCommand.class,
             AutoComplete.GenerateCompletion.class,
