@@ -11,7 +11,6 @@ import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -20,7 +19,6 @@ import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -48,12 +46,8 @@ final class ChatCommand implements Callable<Integer> {
     @Mixin
     SamplingMixin sampling;
 
-    @Option(names = "--context", paramLabel = "N",
-            description = "KV-cache length in tokens (default: the model's, at most 4096).")
-    int context;
-
-    @Parameters(index = "0", arity = "0..1", paramLabel = "MODEL", description = "Model directory (default: the demo model).")
-    Path model;
+    @Mixin
+    ModelSelection selection;
 
     @Option(names = "--system", paramLabel = "TEXT", description = "A system prompt.")
     String system;
@@ -64,7 +58,7 @@ final class ChatCommand implements Callable<Integer> {
         PrintWriter err = spec.commandLine().getErr();
         boolean interactive = ConvertProgress.onTerminal();
         SamplingOptions base = sampling.toSamplingOptions();
-        try (Model m = Model.load(DefaultModel.resolve(model), modelOptions.toLoadOptions(context))) {
+        try (Model m = Model.load(selection.resolve(), modelOptions.toLoadOptions(selection.context))) {
             TextTokenizer tokenizer = m.tokenizer();
             ChatTemplate template = m.chatTemplate();
             Generator generator = new Generator(m, endOfTurnTokens(tokenizer));
@@ -126,17 +120,10 @@ final class ChatCommand implements Callable<Integer> {
         }
     }
 
+    /** The rendered conversation; templates add their own BOS, the plain layout gets the config's. */
     private static int[] encode(Model m, ChatTemplate template, TextTokenizer tokenizer, List<ChatMessage> messages) {
-        String text = template.render(messages, true);
-        int[] ids = tokenizer.encode(text, false);
-        int bos = m.config().bosTokenId();
-        if (template.hasTemplate() || bos < 0 || (ids.length > 0 && ids[0] == bos)) {
-            return ids;
-        }
-        int[] withBos = new int[ids.length + 1];
-        withBos[0] = bos;
-        System.arraycopy(ids, 0, withBos, 1, ids.length);
-        return withBos;
+        int[] ids = tokenizer.encode(template.render(messages, true), false);
+        return template.hasTemplate() ? ids : m.withBos(ids);
     }
 
     private static Set<Integer> endOfTurnTokens(TextTokenizer tokenizer) {

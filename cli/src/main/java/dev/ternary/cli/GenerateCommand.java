@@ -6,13 +6,11 @@ import dev.ternary.infer.generate.GenerationResult;
 import dev.ternary.infer.generate.Generator;
 import dev.ternary.infer.model.Model;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
@@ -32,12 +30,8 @@ final class GenerateCommand implements Callable<Integer> {
     @Mixin
     SamplingMixin sampling;
 
-    @Option(names = "--context", paramLabel = "N",
-            description = "KV-cache length in tokens (default: the model's, at most 4096).")
-    int context;
-
-    @Parameters(index = "0", arity = "0..1", paramLabel = "MODEL", description = "Model directory (default: the demo model).")
-    Path model;
+    @Mixin
+    ModelSelection selection;
 
     @Option(names = {"-p", "--prompt"}, required = true, paramLabel = "TEXT", description = "The prompt.")
     String prompt;
@@ -48,7 +42,7 @@ final class GenerateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
-        try (Model m = Model.load(DefaultModel.resolve(model), modelOptions.toLoadOptions(context))) {
+        try (Model m = Model.load(selection.resolve(), modelOptions.toLoadOptions(selection.context))) {
             int[] ids = m.encodePrompt(prompt);
             Generator generator = new Generator(m);
             GenerationResult r = generator.generate(ids, sampling.maxTokens, sampling.toSamplingOptions(),

@@ -126,7 +126,11 @@ public final class Model implements AutoCloseable {
      * defines one and the tokenizer did not add it (Llama 3's tokenizer.json, for one, adds none itself).
      */
     public int[] encodePrompt(String text) {
-        int[] ids = tokenizer().encode(text, true);
+        return withBos(tokenizer().encode(text, true));
+    }
+
+    /** {@code ids} with the config's BOS in front, unless it has none or {@code ids} already starts with it. */
+    public int[] withBos(int[] ids) {
         int bos = config.bosTokenId();
         if (bos < 0 || (ids.length > 0 && ids[0] == bos)) {
             return ids;

@@ -13,6 +13,7 @@ import dev.ternary.infer.linear.Linear;
 import dev.ternary.infer.linear.TernaryLinear;
 import dev.ternary.kernels.dense.DenseFormat;
 import dev.ternary.kernels.dense.DenseMatrix;
+import dev.ternary.kernels.format.HfBitNetLayout;
 import dev.ternary.kernels.format.TernaryFormat;
 import dev.ternary.kernels.parallel.KernelThreads;
 import dev.ternary.kernels.ternary.TernaryMatrix;
@@ -131,18 +132,18 @@ final class WeightsLoader {
     /** The same weights {@code s * T} as a bf16 matrix: what a 16-bit runtime would stream. */
     private Linear dequantized(String name, TensorInfo info, int rows, int cols) {
         float scale = packedScale(name, info, rows, cols);
-        byte[] packed;
+        byte[] trits;
         try (Arena temp = Arena.ofConfined()) {
-            packed = source.data(name, temp).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE);
+            trits = HfBitNetLayout.unpack(source.data(name, temp).toArray(java.lang.foreign.ValueLayout.JAVA_BYTE),
+                    rows, cols);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException("tensor '" + name + "': " + e.getMessage());
         }
-        int quarter = rows / 4;
         DenseMatrix m = DenseMatrix.allocate(DenseFormat.BF16, rows, cols);
         float[] row = new float[cols];
         for (int r = 0; r < rows; r++) {
-            int shift = 2 * (r / quarter);
-            int base = (r % quarter) * cols;
             for (int c = 0; c < cols; c++) {
-                row[c] = (((packed[base + c] >>> shift) & 3) - 1) * scale;
+                row[c] = trits[r * cols + c] * scale;
             }
             m.setRow(r, row, 0);
         }
