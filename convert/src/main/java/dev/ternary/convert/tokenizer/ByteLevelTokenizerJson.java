@@ -9,15 +9,27 @@ import java.nio.file.Path;
 import java.util.List;
 
 /**
- * Writes a minimal byte-level BPE {@code tokenizer.json} (GPT-2 byte alphabet, no merges): every UTF-8 byte is a
- * token, then the given special tokens. Any text round-trips. Used for tiny test and synthetic models, where a
- * real vocabulary would dwarf the weights.
+ * Writes a byte-level BPE {@code tokenizer.json} in Hugging Face's format (GPT-2 byte alphabet): either a minimal
+ * one with no merges, where every UTF-8 byte is a token (tiny test and synthetic models, where a real vocabulary
+ * would dwarf the weights), or one learned by {@link BpeTrainer}. Any text round-trips.
  */
 public final class ByteLevelTokenizerJson {
     private ByteLevelTokenizerJson() {}
 
     /** Token id of byte {@code b} is {@code b}; specials follow from 256. */
     public static void write(Path file, List<String> specialTokens) throws IOException {
+        List<String> bytes = new java.util.ArrayList<>(256);
+        for (int b = 0; b < 256; b++) {
+            bytes.add(byteToUnicode(b));
+        }
+        write(file, new BpeVocabulary(bytes, List.of(), specialTokens));
+    }
+
+    /** Regular tokens take ids 0.., specials follow them; words are split GPT-2 style when there are merges. */
+    public static void write(Path file, BpeVocabulary vocabulary) throws IOException {
+        List<String> specialTokens = vocabulary.specialTokens();
+        int firstSpecial = vocabulary.tokens().size();
+        boolean splitWords = !vocabulary.merges().isEmpty();
         ObjectMapper json = new ObjectMapper();
         ObjectNode root = json.createObjectNode();
         root.put("version", "1.0");
@@ -26,7 +38,7 @@ public final class ByteLevelTokenizerJson {
         ArrayNode added = root.putArray("added_tokens");
         for (int i = 0; i < specialTokens.size(); i++) {
             ObjectNode t = added.addObject();
-            t.put("id", 256 + i);
+            t.put("id", firstSpecial + i);
             t.put("content", specialTokens.get(i));
             t.put("single_word", false);
             t.put("lstrip", false);
@@ -39,7 +51,7 @@ public final class ByteLevelTokenizerJson {
         pre.put("type", "ByteLevel");
         pre.put("add_prefix_space", false);
         pre.put("trim_offsets", true);
-        pre.put("use_regex", false);
+        pre.put("use_regex", splitWords);
         root.putNull("post_processor");
         ObjectNode decoder = root.putObject("decoder");
         decoder.put("type", "ByteLevel");
@@ -54,10 +66,13 @@ public final class ByteLevelTokenizerJson {
         model.put("byte_fallback", false);
         model.put("ignore_merges", false);
         ObjectNode vocab = model.putObject("vocab");
-        for (int b = 0; b < 256; b++) {
-            vocab.put(byteToUnicode(b), b);
+        for (int id = 0; id < vocabulary.tokens().size(); id++) {
+            vocab.put(vocabulary.tokens().get(id), id);
         }
-        model.putArray("merges");
+        ArrayNode merges = model.putArray("merges");
+        for (BpeVocabulary.Merge m : vocabulary.merges()) {
+            merges.add(m.left() + " " + m.right());
+        }
         Files.writeString(file, json.writeValueAsString(root));
     }
 

@@ -20,7 +20,7 @@ import java.util.Optional;
  * Turns a conversation into the prompt text a chat model was trained on, by rendering the Jinja
  * {@code chat_template} from tokenizer_config.json (or chat_template.jinja) with Jinjava, the way transformers'
  * {@code apply_chat_template} does with {@code messages}, {@code bos_token}, {@code eos_token} and
- * {@code add_generation_prompt}. Models without a template get a plain "role: text" layout.
+ * {@code add_generation_prompt}. Models without a template (base models) continue the conversation as plain text.
  */
 public final class ChatTemplate {
     private final Optional<String> template;
@@ -101,17 +101,19 @@ public final class ChatTemplate {
         return bosToken;
     }
 
+    /**
+     * A base model (no chat template) never saw roles or turn markers, so the conversation is rendered as one
+     * running text it continues: the user's and the model's turns joined by single spaces, system prompts dropped.
+     */
+    private static String continuation(List<ChatMessage> messages) {
+        return String.join(" ", messages.stream().filter(m -> !m.role().equals("system"))
+                .map(m -> m.content().strip()).filter(c -> !c.isEmpty()).toList());
+    }
+
     /** Renders the conversation, ending with the assistant's turn opened when {@code addGenerationPrompt}. */
     public String render(List<ChatMessage> messages, boolean addGenerationPrompt) {
         if (template.isEmpty()) {
-            StringBuilder sb = new StringBuilder();
-            for (ChatMessage m : messages) {
-                sb.append(m.role()).append(": ").append(m.content()).append("\n");
-            }
-            if (addGenerationPrompt) {
-                sb.append("assistant:");
-            }
-            return sb.toString();
+            return continuation(messages);
         }
         Map<String, Object> context = new HashMap<>();
         context.put("messages", messages.stream().map(m -> Map.of("role", m.role(), "content", m.content())).toList());

@@ -36,9 +36,10 @@ class ChatTemplateTest {
     }
 
     @Test
-    void withoutATemplateFallsBackToPlainTurns() {
-        String out = ChatTemplate.plain().render(List.of(ChatMessage.user("hello")), true);
-        assertEquals("user: hello\nassistant:", out);
+    void withoutATemplateTheConversationIsOneRunningText() {
+        String out = ChatTemplate.plain().render(List.of(ChatMessage.system("Be brief."), ChatMessage.user(" It is a"),
+                ChatMessage.assistant(" truth universally acknowledged,"), ChatMessage.user("that a man ")), true);
+        assertEquals("It is a truth universally acknowledged, that a man", out);
     }
 
     @Test

@@ -33,7 +33,7 @@ class SampleTextsTest {
         Path out = tmp.resolve("samples");
         SampleTexts.Report r;
         try {
-            r = SampleTexts.fetch(out, 0.05, false);
+            r = SampleTexts.fetch(out, List.of("sotu"), 0.05, false);
         } catch (InvalidInputException e) {
             if ("true".equals(System.getenv("CI"))) {
                 throw e;
@@ -52,12 +52,12 @@ class SampleTextsTest {
         assertTrue(train.getFirst().startsWith("Fellow-Citizens of the Senate and House of Representatives"));
         assertTrue(Files.exists(out.resolve("SOURCES.md")));
         InvalidInputException again = assertThrows(InvalidInputException.class,
-                () -> SampleTexts.fetch(out, 0.05, false));
+                () -> SampleTexts.fetch(out, List.of("sotu"), 0.05, false));
         assertTrue(again.getMessage().endsWith("already exists; choose another output or pass --force"));
     }
 
     @Test
     void rejectsAnUnreasonableHeldOutFraction() {
-        assertThrows(InvalidInputException.class, () -> SampleTexts.fetch(tmp.resolve("x"), 0.9, false));
+        assertThrows(InvalidInputException.class, () -> SampleTexts.fetch(tmp.resolve("x"), List.of("sotu"), 0.9, false));
     }
 }
