@@ -47,6 +47,7 @@ class TrainAndDistillCommandTest {
     @Test
     void trainWritesAModelMetricsAndAPlot() throws Exception {
         Path out = tmp.resolve("run");
+        Files.writeString(model.resolve("chat_template.jinja"), "{{ messages[0]['content'] }}");
         CliRunner r = CliRunner.run(args(new String[] {"train", "--config", model.resolve("config.json").toString(),
             "--data", data.toString(), "-o", out.toString(), "--mode", "dense"}));
         assertEquals(0, r.exitCode(), r.err());
@@ -55,6 +56,8 @@ class TrainAndDistillCommandTest {
         assertTrue(r.out().contains("held-out loss") && r.out().contains("perplexity"), r.out());
         assertTrue(Files.isRegularFile(out.resolve("model/model.safetensors")));
         assertTrue(Files.isRegularFile(out.resolve("model/tokenizer.json")));
+        assertEquals("{{ messages[0]['content'] }}", Files.readString(out.resolve("model/chat_template.jinja")),
+                "files beside config.json travel with the model");
         assertTrue(Files.size(out.resolve("loss.png")) > 1000);
         long steps = Files.readAllLines(out.resolve("metrics.jsonl")).stream()
                 .filter(l -> l.contains("\"type\":\"step\"")).count();

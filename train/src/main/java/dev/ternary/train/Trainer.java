@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ternary.convert.InvalidInputException;
 import dev.ternary.convert.model.HfConfig;
+import dev.ternary.convert.model.ModelDirectory;
 import dev.ternary.convert.tokenizer.TextTokenizer;
 import dev.ternary.train.checkpoint.CheckpointStore;
 import dev.ternary.train.data.TokenStream;
@@ -82,11 +83,27 @@ public final class Trainer {
             }
             listener.exporting(run.directory());
             StudentExport.Written written = StudentExport.write(run.directory(), config, weights.arrays(),
-                    List.of(tokenizer), options.ternary());
+                    auxiliaryFiles(configFile, tokenizer), options.ternary());
             return new TrainingReport(result.steps(), false, result.lastEval(), Optional.of(written.model()),
                     Optional.of(written.masters()), result.checkpoint(), result.tokensSeen(),
                     result.sessionTokensPerSecond());
         }
+    }
+
+    /**
+     * The tokenizer used, plus the other files a model directory carries (tokenizer_config.json with its chat
+     * template, chat_template.jinja, generation_config.json, ...) found beside config.json, so the exported model
+     * chats and stops like one prepared by hand.
+     */
+    private static List<Path> auxiliaryFiles(Path configFile, Path tokenizer) {
+        List<Path> files = new java.util.ArrayList<>(List.of(tokenizer));
+        for (String name : ModelDirectory.AUXILIARY_FILES) {
+            Path beside = configFile.toAbsolutePath().resolveSibling(name);
+            if (!name.equals(TextTokenizer.FILE_NAME) && Files.isRegularFile(beside)) {
+                files.add(beside);
+            }
+        }
+        return files;
     }
 
     private static ObjectNode describe(TrainOptions o, Path configFile, Path tokenizer) {
