@@ -1,13 +1,13 @@
 package dev.ternary.cli;
 
 import dev.ternary.convert.InvalidInputException;
+import dev.ternary.convert.output.StagedFile;
 import dev.ternary.convert.tokenizer.BpeTrainer;
 import dev.ternary.convert.tokenizer.BpeVocabulary;
 import dev.ternary.convert.tokenizer.ByteLevelTokenizerJson;
 import dev.ternary.train.data.TextCorpus;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -70,16 +70,7 @@ final class TokenizerCommand implements Runnable {
             BpeTrainer trainer = new BpeTrainer();
             TextCorpus.forEachDocument(data, trainer::add);
             BpeVocabulary vocabulary = trainer.train(vocabSize, specials);
-            Path parent = output.toAbsolutePath().getParent();
-            Files.createDirectories(parent);
-            // A plain sibling name rather than createTempFile, whose owner-only permissions the result would keep.
-            Path temp = parent.resolve("." + output.getFileName() + ".tmp-" + ProcessHandle.current().pid());
-            try {
-                ByteLevelTokenizerJson.write(temp, vocabulary);
-                Files.move(temp, output, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-            } finally {
-                Files.deleteIfExists(temp);
-            }
+            StagedFile.write(output, out -> ByteLevelTokenizerJson.write(out, vocabulary));
             if (!common.quiet) {
                 spec.commandLine().getOut().printf(Locale.ROOT, "Wrote %s: %d tokens (%d merges, %d special)%n",
                         output, vocabulary.size(), vocabulary.merges().size(), specials.size());

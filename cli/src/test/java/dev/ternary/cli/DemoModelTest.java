@@ -55,7 +55,7 @@ class DemoModelTest {
         JsonNode student = inspect(DEMO.resolve("student"));
         JsonNode teacher = inspect(DEMO.resolve("teacher"));
         assertEquals("bitnet", student.path("quantization_config").path("quant_method").asText(), student.toString());
-        assertTrue(teacher.path("ternary_parameters").asLong() == 0, teacher.toString());
+        assertEquals(0, teacher.path("ternary_parameters").asLong(), teacher.toString());
         assertTrue(student.path("ternary_parameters").asLong() > 0.8 * (teacher.path("dense_parameters").asLong() + teacher.path("ternary_parameters").asLong()));
         long total = 0;
         try (var files = Files.walk(DEMO)) {

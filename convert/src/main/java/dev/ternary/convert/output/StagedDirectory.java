@@ -4,12 +4,9 @@ import dev.ternary.convert.InvalidInputException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.attribute.BasicFileAttributes;
 
 /**
  * An output directory built in a hidden temporary sibling and renamed into place only when complete, so a
@@ -81,7 +78,7 @@ public final class StagedDirectory implements AutoCloseable {
         }
         published = true;
         if (backup != null) {
-            deleteRecursively(backup);
+            FileTrees.delete(backup);
         }
     }
 
@@ -100,28 +97,9 @@ public final class StagedDirectory implements AutoCloseable {
 
     private static void deleteQuietly(Path dir) {
         try {
-            deleteRecursively(dir);
+            FileTrees.delete(dir);
         } catch (IOException | UncheckedIOException ignored) {
             // best effort: a leftover hidden .partial directory is harmless and named for what it is
         }
-    }
-
-    static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-            @Override
-            public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                Files.delete(file);
-                return FileVisitResult.CONTINUE;
-            }
-
-            @Override
-            public FileVisitResult postVisitDirectory(Path d, IOException exc) throws IOException {
-                Files.delete(d);
-                return FileVisitResult.CONTINUE;
-            }
-        });
     }
 }

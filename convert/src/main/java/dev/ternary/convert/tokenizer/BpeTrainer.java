@@ -2,7 +2,9 @@ package dev.ternary.convert.tokenizer;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
@@ -102,14 +104,14 @@ public final class BpeTrainer {
                 out[n++] = word[i];
             }
         }
-        return out == null ? word : java.util.Arrays.copyOf(out, n);
+        return out == null ? word : Arrays.copyOf(out, n);
     }
 
     /** Weighted counts of adjacent symbol pairs, and which words contain each pair. */
     private static final class PairCounts {
         static final long NONE = -1;
         private final Map<Long, long[]> counts = new HashMap<>(); // pair -> {count, first-seen order}
-        private final Map<Long, java.util.LinkedHashSet<Integer>> words = new HashMap<>();
+        private final Map<Long, LinkedHashSet<Integer>> words = new HashMap<>();
         private long order;
 
         void addWord(int[] symbols, int weight, int word) {
@@ -117,7 +119,7 @@ public final class BpeTrainer {
                 long pair = ((long) symbols[i] << 32) | (symbols[i + 1] & 0xFFFFFFFFL);
                 counts.computeIfAbsent(pair, p -> new long[] {0, order++})[0] += weight;
                 if (word >= 0) {
-                    words.computeIfAbsent(pair, p -> new java.util.LinkedHashSet<>()).add(word);
+                    words.computeIfAbsent(pair, p -> new LinkedHashSet<>()).add(word);
                 }
             }
         }
@@ -138,7 +140,7 @@ public final class BpeTrainer {
         }
 
         List<Integer> wordsWith(long pair) {
-            java.util.LinkedHashSet<Integer> set = words.get(pair);
+            LinkedHashSet<Integer> set = words.get(pair);
             return set == null ? List.of() : new ArrayList<>(set);
         }
 

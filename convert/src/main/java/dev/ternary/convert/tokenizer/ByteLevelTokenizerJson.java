@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -14,6 +15,8 @@ import java.util.List;
  * would dwarf the weights), or one learned by {@link BpeTrainer}. Any text round-trips.
  */
 public final class ByteLevelTokenizerJson {
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     private ByteLevelTokenizerJson() {}
 
     /** Token id of byte {@code b} is {@code b}; specials follow from 256. */
@@ -27,11 +30,19 @@ public final class ByteLevelTokenizerJson {
 
     /** Regular tokens take ids 0.., specials follow them; words are split GPT-2 style when there are merges. */
     public static void write(Path file, BpeVocabulary vocabulary) throws IOException {
+        Files.writeString(file, JSON.writeValueAsString(toJson(vocabulary)));
+    }
+
+    /** As {@link #write(Path, BpeVocabulary)}, to a stream (left open). */
+    public static void write(OutputStream out, BpeVocabulary vocabulary) throws IOException {
+        out.write(JSON.writeValueAsBytes(toJson(vocabulary)));
+    }
+
+    private static ObjectNode toJson(BpeVocabulary vocabulary) {
         List<String> specialTokens = vocabulary.specialTokens();
         int firstSpecial = vocabulary.tokens().size();
         boolean splitWords = !vocabulary.merges().isEmpty();
-        ObjectMapper json = new ObjectMapper();
-        ObjectNode root = json.createObjectNode();
+        ObjectNode root = JSON.createObjectNode();
         root.put("version", "1.0");
         root.putNull("truncation");
         root.putNull("padding");
@@ -73,7 +84,7 @@ public final class ByteLevelTokenizerJson {
         for (BpeVocabulary.Merge m : vocabulary.merges()) {
             merges.add(m.left() + " " + m.right());
         }
-        Files.writeString(file, json.writeValueAsString(root));
+        return root;
     }
 
     /**

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ternary.convert.InvalidInputException;
+import dev.ternary.convert.output.FileTrees;
 import dev.ternary.train.data.DataPosition;
 import dev.ternary.train.weights.Float32Tensors;
 import java.io.IOException;
@@ -63,7 +64,7 @@ public final class CheckpointStore {
             Float32Tensors.write(staging.resolve(OPTIMIZER), optimizer);
             Files.writeString(staging.resolve(STATE), toJson(state));
             if (Files.exists(target)) {
-                deleteRecursively(target);
+                FileTrees.delete(target);
             }
             try {
                 Files.move(staging, target, StandardCopyOption.ATOMIC_MOVE);
@@ -71,7 +72,7 @@ public final class CheckpointStore {
                 Files.move(staging, target);
             }
         } catch (IOException | RuntimeException e) {
-            deleteRecursively(staging);
+            FileTrees.delete(staging);
             throw e;
         }
         prune();
@@ -96,7 +97,7 @@ public final class CheckpointStore {
         }
         try (Stream<Path> s = Files.list(root)) {
             for (Path p : s.filter(p -> p.getFileName().toString().startsWith(".")).toList()) {
-                deleteRecursively(p);
+                FileTrees.delete(p);
             }
         }
     }
@@ -117,7 +118,7 @@ public final class CheckpointStore {
     private void prune() throws IOException {
         List<Path> all = complete().stream().sorted(Comparator.comparingLong(CheckpointStore::stepOf)).toList();
         for (int i = 0; i < all.size() - keep; i++) {
-            deleteRecursively(all.get(i));
+            FileTrees.delete(all.get(i));
         }
     }
 
@@ -145,17 +146,6 @@ public final class CheckpointStore {
                     n.get("elapsed_seconds").asDouble());
         } catch (IOException | NullPointerException e) {
             throw InvalidInputException.inFile(file, "unreadable checkpoint state: " + e.getMessage());
-        }
-    }
-
-    static void deleteRecursively(Path p) throws IOException {
-        if (!Files.exists(p)) {
-            return;
-        }
-        try (Stream<Path> s = Files.walk(p)) {
-            for (Path q : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(q);
-            }
         }
     }
 }

@@ -4,12 +4,13 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ternary.convert.InvalidInputException;
+import dev.ternary.convert.output.FileTrees;
+import dev.ternary.convert.output.StagedFile;
 import dev.ternary.train.checkpoint.CheckpointStore;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -54,7 +55,7 @@ public final class RunDirectory {
             if (checkpoint.isEmpty()) {
                 throw InvalidInputException.inFile(dir, "has no complete checkpoint yet; start over with --force");
             }
-            writeAtomically(runFile, description);
+            writeJson(runFile, description);
             return new Prepared(dir, checkpoint);
         }
         if (Files.exists(dir)) {
@@ -66,10 +67,10 @@ public final class RunDirectory {
                 throw InvalidInputException.inFile(output, "exists and is not a training run (no " + RUN_FILE
                         + "); refusing to delete it");
             }
-            deleteRecursively(dir);
+            FileTrees.delete(dir);
         }
         Files.createDirectories(dir);
-        writeAtomically(runFile, description);
+        writeJson(runFile, description);
         return new Prepared(dir, Optional.empty());
     }
 
@@ -79,17 +80,7 @@ public final class RunDirectory {
         }
     }
 
-    private static void writeAtomically(Path file, ObjectNode json) throws IOException {
-        Path tmp = Files.createTempFile(file.getParent(), "." + file.getFileName(), ".tmp");
-        Files.writeString(tmp, json.toPrettyString() + "\n");
-        Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    }
-
-    private static void deleteRecursively(Path p) throws IOException {
-        try (Stream<Path> s = Files.walk(p)) {
-            for (Path q : s.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(q);
-            }
-        }
+    private static void writeJson(Path file, ObjectNode json) throws IOException {
+        StagedFile.write(file, out -> out.write((json.toPrettyString() + "\n").getBytes(StandardCharsets.UTF_8)));
     }
 }

@@ -1,9 +1,8 @@
 package dev.ternary.train.metrics;
 
+import dev.ternary.convert.output.StagedFile;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
@@ -42,16 +41,8 @@ public final class LossCurvePlot {
                     evals.stream().mapToDouble(EvalMetrics::loss).toArray());
             e.setMarker(SeriesMarkers.CIRCLE);
         }
-        Path tmp = Files.createTempFile(dir, ".loss", ".png");
-        try {
-            try (var out = Files.newOutputStream(tmp)) {
-                BitmapEncoder.saveBitmap(chart, out, BitmapEncoder.BitmapFormat.PNG);
-            }
-            Files.move(tmp, dir.resolve(FILE_NAME), StandardCopyOption.ATOMIC_MOVE,
-                    StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
+        StagedFile.write(dir.resolve(FILE_NAME), out -> BitmapEncoder.saveBitmap(chart, out,
+                BitmapEncoder.BitmapFormat.PNG));
     }
 
     private static double[] movingAverage(double[] y) {

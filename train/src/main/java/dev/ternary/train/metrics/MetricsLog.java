@@ -3,13 +3,13 @@ package dev.ternary.train.metrics;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.ternary.convert.output.StagedFile;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
@@ -57,9 +57,8 @@ public final class MetricsLog implements AutoCloseable {
         List<EvalMetrics> evals = new ArrayList<>();
         List<String> kept = filter(file, lastStep, steps, evals);
         if (Files.exists(file) && kept.size() != Files.readAllLines(file, StandardCharsets.UTF_8).size()) {
-            Path tmp = Files.createTempFile(dir, "." + FILE_NAME, ".tmp");
-            Files.write(tmp, kept, StandardCharsets.UTF_8);
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            StagedFile.write(file, out -> out.write((String.join("\n", kept) + (kept.isEmpty() ? "" : "\n"))
+                    .getBytes(StandardCharsets.UTF_8)));
         }
         return new MetricsLog(file, steps, evals);
     }

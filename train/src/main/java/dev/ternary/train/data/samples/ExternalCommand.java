@@ -3,6 +3,7 @@ package dev.ternary.train.data.samples;
 import dev.ternary.convert.InvalidInputException;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 
@@ -17,23 +18,32 @@ final class ExternalCommand {
      * @param install how to get the tool if it is missing
      */
     static void run(Path dir, String purpose, String install, String... command) throws IOException {
+        // Output goes to a file, not a pipe, so the time limit below holds even if the command hangs.
+        Path log = Files.createTempFile(dir, ".command", ".log");
         Process p;
         try {
-            p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+            p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
+                    .redirectOutput(log.toFile()).start();
         } catch (IOException e) {
+            Files.deleteIfExists(log);
             throw new InvalidInputException(command[0] + " is not installed; it is needed " + purpose + " (" + install
                     + ")");
         }
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).strip();
         try {
-            if (!p.waitFor(10, TimeUnit.MINUTES) || p.exitValue() != 0) {
+            boolean finished = p.waitFor(10, TimeUnit.MINUTES);
+            if (!finished || p.exitValue() != 0) {
                 p.destroyForcibly();
+                String last = new String(Files.readAllBytes(log), StandardCharsets.UTF_8).strip().lines().reduce((a, b) -> b)
+                        .orElse(finished ? "" : "no answer in 10 minutes");
                 throw new InvalidInputException(String.join(" ", command) + " failed " + purpose
-                        + " (is the package registry reachable?): " + out.lines().reduce((a, b) -> b).orElse(""));
+                        + " (is the package registry reachable?): " + last);
             }
         } catch (InterruptedException e) {
+            p.destroyForcibly();
             Thread.currentThread().interrupt();
             throw new IOException("interrupted", e);
+        } finally {
+            Files.deleteIfExists(log);
         }
     }
 }

