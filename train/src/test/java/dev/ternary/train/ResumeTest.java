@@ -74,10 +74,9 @@ class ResumeTest {
     }
 
     /**
-     * Dense: the resumed run reproduces the uninterrupted one to float precision. Ternary: λ, learning rate and
-     * data are the same step for step, but the losses are only compared to 2%: rounding to ternary and int8 is
-     * discontinuous, and PyTorch's CPU kernels do not promise bit-identical results from one call to the next
-     * (we saw one in a few suite runs flip a rounding and move a 32-wide model's loss by 0.5%).
+     * Dense and ternary alike, the resumed run reproduces the uninterrupted one bit for bit: weights, optimizer
+     * state, data position, λ and learning rate are all restored, and PyTorch on one CPU thread is deterministic.
+     * (Ternary rounding is discontinuous, so any state that came back even slightly wrong would show here.)
      */
     @ParameterizedTest
     @ValueSource(booleans = {false, true})
@@ -101,11 +100,28 @@ class ResumeTest {
         }, ternary);
         assertEquals(5, firstStep.get());
         assertFalse(resumed.interrupted());
-        double tolerance = ternary ? 2e-2 : 1e-5;
-        assertSameRun(tmp.resolve("a"), out, tolerance);
-        assertSameWeights(reference.masters().orElseThrow(), resumed.masters().orElseThrow(), ternary ? 1e-2 : 1e-4);
+        assertSameRun(tmp.resolve("a"), out, 0);
+        assertSameWeights(reference.masters().orElseThrow(), resumed.masters().orElseThrow(), 0);
         assertTrue(Files.isRegularFile(out.resolve("model/model.safetensors")), "the model is exported");
         assertTrue(Files.size(out.resolve("loss.png")) > 1000, "the loss plot is drawn");
+    }
+
+    @Test
+    void stoppedAndResumedDistillationMatchesAnUninterruptedOne() throws Exception {
+        Path teacher = train(tmp.resolve("teacher"), loop().steps(4).build(), TrainingListener.SILENT, false).model()
+                .orElseThrow();
+        TrainingReport reference = distill(teacher, tmp.resolve("a"), loop().build(), TrainingListener.SILENT);
+
+        Path out = tmp.resolve("b");
+        assertTrue(distill(teacher, out, loop().build(), stopAfter(5)).interrupted());
+        TrainingReport resumed = distill(teacher, out, loop().resume(true).build(), TrainingListener.SILENT);
+        assertFalse(resumed.interrupted());
+        assertSameRun(tmp.resolve("a"), out, 0);
+        assertSameWeights(reference.masters().orElseThrow(), resumed.masters().orElseThrow(), 0);
+    }
+
+    TrainingReport distill(Path teacher, Path out, LoopOptions options, TrainingListener listener) throws Exception {
+        return Distiller.run(new DistillOptions(teacher, Optional.empty(), data, out, 2.0, 0.5, options), listener);
     }
 
     @Test
@@ -127,7 +143,7 @@ class ResumeTest {
         assertEquals(7, MetricsLog.read(out).steps().size(), "steps 5-7 were logged, then lost");
 
         train(out, loop().resume(true).build(), TrainingListener.SILENT, false);
-        assertSameRun(tmp.resolve("a"), out, 1e-5);
+        assertSameRun(tmp.resolve("a"), out, 0);
     }
 
     @Test
