@@ -14,7 +14,6 @@ import java.nio.ByteOrder;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -94,64 +93,23 @@ final class Base3Kernel {
         int nuOff = uOff + stride;
         // Fold outside the inner loop: a branch with a call inside it makes the JIT spill the accumulators.
         for (int segment = 0; segment < blocks; segment += FOLD_BLOCKS) {
-            int end = Math.min(blocks, segment + FOLD_BLOCKS);
-            for (int blk = segment; blk < end; blk++) {
-                for (int half = 0; half < HALVES; half++) {
-                    // x' = x ^ 0x80 obeys the same recurrence x' <- 3x' (mod 256) and turns the unsigned
-                    // thresholds into signed ones: x >= 171 <=> x' > 42, x < 86 <=> x' < -42 (one vpcmpgtb each)
-                    ByteVector x = ByteVector.fromMemorySegment(B, w, rowOffset + (long) blk * 64 + half * W, LE)
-                            .lanewise(VectorOperators.XOR, (byte) 0x80);
-                    int col = blk * Base3Format.BLOCK_COLS + half * W;
-                    // five digits, unrolled by hand (a loop with a branch here compiled poorly)
-                    VectorMask<Byte> plus;
-                    VectorMask<Byte> minus;
-                    ByteVector u;
-                    ByteVector nu;
-                    ShortVector s;
-                    // digit 0
-                    plus = x.compare(GT, (byte) 42);
-                    minus = x.compare(LT, (byte) -42);
-                    u = ByteVector.fromArray(B, biased, uOff + col + 0);
-                    nu = ByteVector.fromArray(B, biased, nuOff + col + 0);
-                    s = ZERO.blend(u, plus).or(ZERO.blend(nu, minus)).reinterpretAsShorts();
+            int chunkEnd = Math.min(blocks, segment + FOLD_BLOCKS) * HALVES;
+            for (int chunk = segment * HALVES; chunk < chunkEnd; chunk++) {
+                // x' = x ^ 0x80 obeys the same recurrence x' <- 3x' (mod 256) and turns the unsigned thresholds
+                // into signed ones: x >= 171 <=> x' > 42, x < 86 <=> x' < -42 (one vpcmpgtb each)
+                ByteVector x = ByteVector.fromMemorySegment(B, w, rowOffset + (long) chunk * W, LE)
+                        .lanewise(VectorOperators.XOR, (byte) 0x80);
+                int col = chunk / HALVES * Base3Format.BLOCK_COLS + chunk % HALVES * W;
+                // One digit per pass; the JIT unrolls the five. (Five hand-written copies compiled to code that
+                // spilled its accumulators and ran at half this speed.)
+                for (int digit = 0; digit < Base3Format.TRITS_PER_BYTE; digit++) {
+                    ByteVector u = ByteVector.fromArray(B, biased, uOff + col + digit * Base3Format.BLOCK_BYTES);
+                    ByteVector nu = ByteVector.fromArray(B, biased, nuOff + col + digit * Base3Format.BLOCK_BYTES);
+                    ShortVector s = ZERO.blend(u, x.compare(GT, (byte) 42))
+                            .or(ZERO.blend(nu, x.compare(LT, (byte) -42))).reinterpretAsShorts();
                     a = a.add(s);
                     h = h.add(s.lanewise(LSHR, 8));
-                    // digit 1
                     x = x.add(x).add(x);
-                    plus = x.compare(GT, (byte) 42);
-                    minus = x.compare(LT, (byte) -42);
-                    u = ByteVector.fromArray(B, biased, uOff + col + 64);
-                    nu = ByteVector.fromArray(B, biased, nuOff + col + 64);
-                    s = ZERO.blend(u, plus).or(ZERO.blend(nu, minus)).reinterpretAsShorts();
-                    a = a.add(s);
-                    h = h.add(s.lanewise(LSHR, 8));
-                    // digit 2
-                    x = x.add(x).add(x);
-                    plus = x.compare(GT, (byte) 42);
-                    minus = x.compare(LT, (byte) -42);
-                    u = ByteVector.fromArray(B, biased, uOff + col + 128);
-                    nu = ByteVector.fromArray(B, biased, nuOff + col + 128);
-                    s = ZERO.blend(u, plus).or(ZERO.blend(nu, minus)).reinterpretAsShorts();
-                    a = a.add(s);
-                    h = h.add(s.lanewise(LSHR, 8));
-                    // digit 3
-                    x = x.add(x).add(x);
-                    plus = x.compare(GT, (byte) 42);
-                    minus = x.compare(LT, (byte) -42);
-                    u = ByteVector.fromArray(B, biased, uOff + col + 192);
-                    nu = ByteVector.fromArray(B, biased, nuOff + col + 192);
-                    s = ZERO.blend(u, plus).or(ZERO.blend(nu, minus)).reinterpretAsShorts();
-                    a = a.add(s);
-                    h = h.add(s.lanewise(LSHR, 8));
-                    // digit 4
-                    x = x.add(x).add(x);
-                    plus = x.compare(GT, (byte) 42);
-                    minus = x.compare(LT, (byte) -42);
-                    u = ByteVector.fromArray(B, biased, uOff + col + 256);
-                    nu = ByteVector.fromArray(B, biased, nuOff + col + 256);
-                    s = ZERO.blend(u, plus).or(ZERO.blend(nu, minus)).reinterpretAsShorts();
-                    a = a.add(s);
-                    h = h.add(s.lanewise(LSHR, 8));
                 }
             }
             total = fold(total, a, h);
