@@ -23,7 +23,7 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Digit {@code k} of a byte {@code b} is {@code floor(3x / 256)} with {@code x = b * 3^k mod 256}: the kernel
  * keeps {@code x ^ 0x80} in a byte vector ({@code x <- x + x + x} per digit, wrapping) and turns it into the masks
  * {@code T = +1 <=> x >= 171} and {@code T = -1 <=> x < 86} with two signed compares. No multiplication.
- * (At ~2 GB/s per thread this is about 3x slower than {@link Lut2Kernel}; see docs/BENCHMARKS.md.)
+ * (At ~3.9 GB/s per thread it takes about 2x the time of {@link Lut2Kernel} per matrix; see docs/BENCHMARKS.md.)
  *
  * <p>Accumulation avoids sign-extending every byte: with the biased activations {@code u = q + 128} and
  * {@code nu = 127 - q} (both in [1, 255]), the selected byte {@code v = T==+1 ? u : T==-1 ? nu : 0} sums to
