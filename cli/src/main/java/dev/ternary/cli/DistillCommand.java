@@ -36,13 +36,6 @@ final class DistillCommand implements Callable<Integer> {
             description = "fp32 masters to start from, e.g. a previous run's OUT/masters (default: the teacher).")
     Path student;
 
-    @Option(names = "--data", required = true, paramLabel = "PATH",
-            description = "Text file, JSONL file ({\"text\": ...} per line) or a directory of them.")
-    Path data;
-
-    @Option(names = {"-o", "--output"}, required = true, paramLabel = "OUT", description = "Run directory.")
-    Path output;
-
     @Option(names = "--lr", defaultValue = "1e-4", description = "Peak learning rate (default: ${DEFAULT-VALUE}).")
     double learningRate;
 
@@ -59,15 +52,15 @@ final class DistillCommand implements Callable<Integer> {
     double alphaKd;
 
     @Mixin
-    TrainCommand.LoopArgs loop;
+    TrainingLoopArgs loop;
 
     @Override
     public Integer call() throws Exception {
         long warmup = warmupQuantSteps != null ? warmupQuantSteps : loop.steps / 10;
         LoopOptions options = loop.builder().learningRate(learningRate).warmupQuantSteps(warmup).build();
-        DistillOptions distill = new DistillOptions(teacher, Optional.ofNullable(student), data, output, temperature,
-                alphaKd, options);
-        return TrainCommand.Progress.run(spec.commandLine().getOut(), common.quiet, "Distilling",
+        DistillOptions distill = new DistillOptions(teacher, Optional.ofNullable(student), loop.data, loop.output,
+                temperature, alphaKd, options);
+        return TrainingProgress.run(spec.commandLine().getOut(), common.quiet, "Distilling",
                 listener -> Distiller.run(distill, listener),
                 "the same command with --resume");
     }

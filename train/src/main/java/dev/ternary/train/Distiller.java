@@ -85,36 +85,24 @@ public final class Distiller {
                     "distill " + teacherDir.displayName());
             TrainingLoop.Result result = trainingLoop.run(resumed);
             if (result.interrupted()) {
-                return new TrainingReport(result.steps(), true, result.lastEval(), Optional.empty(), Optional.empty(),
-                        result.checkpoint(), result.tokensSeen(), result.sessionTokensPerSecond());
+                return TrainingReport.interrupted(result);
             }
             listener.exporting(run.directory());
             StudentExport.Written written = StudentExport.write(run.directory(), studentConfig,
                     studentWeights.arrays(), teacherDir.auxiliaryFiles(), true);
-            return new TrainingReport(result.steps(), false, result.lastEval(), Optional.of(written.model()),
-                    Optional.of(written.masters()), result.checkpoint(), result.tokensSeen(),
-                    result.sessionTokensPerSecond());
+            return TrainingReport.completed(result, written.model(), written.masters());
         }
     }
 
     private static ObjectNode describe(DistillOptions o) {
         ObjectNode n = JsonNodeFactory.instance.objectNode();
-        var l = o.loop();
         n.put("command", "distill");
         n.put("teacher", o.teacher().toAbsolutePath().normalize().toString());
         n.put("student", o.student().map(p -> p.toAbsolutePath().normalize().toString()).orElse(null));
-        n.put("data", o.data().toAbsolutePath().normalize().toString());
-        n.put("seq_len", l.seqLen());
-        n.put("batch", l.batch());
-        n.put("grad_accum", l.gradAccumulation());
-        n.put("seed", l.seed());
-        n.put("held_out", l.heldOutFraction());
-        n.put("steps", l.steps());
-        n.put("lr", l.learningRate());
-        n.put("warmup_quant_steps", l.warmupQuantSteps());
+        n.put("warmup_quant_steps", o.loop().warmupQuantSteps());
         n.put("temperature", o.temperature());
         n.put("alpha_kd", o.alphaKd());
-        n.put("device", l.device().name().toLowerCase(java.util.Locale.ROOT));
+        o.loop().describe(o.data(), n);
         return n;
     }
 }

@@ -78,15 +78,12 @@ public final class Trainer {
                     "train " + (options.ternary() ? "ternary " : "dense ") + configFile.getFileName());
             TrainingLoop.Result result = trainingLoop.run(resumed);
             if (result.interrupted()) {
-                return new TrainingReport(result.steps(), true, result.lastEval(), Optional.empty(), Optional.empty(),
-                        result.checkpoint(), result.tokensSeen(), result.sessionTokensPerSecond());
+                return TrainingReport.interrupted(result);
             }
             listener.exporting(run.directory());
             StudentExport.Written written = StudentExport.write(run.directory(), config, weights.arrays(),
                     auxiliaryFiles(configFile, tokenizer), options.ternary());
-            return new TrainingReport(result.steps(), false, result.lastEval(), Optional.of(written.model()),
-                    Optional.of(written.masters()), result.checkpoint(), result.tokensSeen(),
-                    result.sessionTokensPerSecond());
+            return TrainingReport.completed(result, written.model(), written.masters());
         }
     }
 
@@ -108,20 +105,11 @@ public final class Trainer {
 
     private static ObjectNode describe(TrainOptions o, Path configFile, Path tokenizer) {
         ObjectNode n = JsonNodeFactory.instance.objectNode();
-        var l = o.loop();
         n.put("command", "train");
         n.put("config", configFile.toAbsolutePath().normalize().toString());
         n.put("tokenizer", tokenizer.toAbsolutePath().normalize().toString());
-        n.put("data", o.data().toAbsolutePath().normalize().toString());
         n.put("ternary", o.ternary());
-        n.put("seq_len", l.seqLen());
-        n.put("batch", l.batch());
-        n.put("grad_accum", l.gradAccumulation());
-        n.put("seed", l.seed());
-        n.put("held_out", l.heldOutFraction());
-        n.put("steps", l.steps());
-        n.put("lr", l.learningRate());
-        n.put("device", l.device().name().toLowerCase(java.util.Locale.ROOT));
+        o.loop().describe(o.data(), n);
         return n;
     }
 }

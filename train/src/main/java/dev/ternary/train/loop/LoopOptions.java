@@ -1,7 +1,10 @@
 package dev.ternary.train.loop;
 
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.ternary.convert.InvalidInputException;
 import dev.ternary.train.model.Torch;
+import java.nio.file.Path;
+import java.util.Locale;
 
 /**
  * Settings of the training loop shared by {@code ternary distill} and {@code ternary train}.
@@ -93,6 +96,22 @@ public record LoopOptions(
     /** Training tokens per optimizer step. */
     public long tokensPerStep() {
         return (long) batch * gradAccumulation * seqLen;
+    }
+
+    /**
+     * Adds the data path and the settings that describe a run (shared by {@code train} and {@code distill}) to its
+     * {@code run.json} description; {@link RunDirectory} refuses a resume where the ones that shape the data differ.
+     */
+    public void describe(Path data, ObjectNode into) {
+        into.put("data", data.toAbsolutePath().normalize().toString());
+        into.put("seq_len", seqLen);
+        into.put("batch", batch);
+        into.put("grad_accum", gradAccumulation);
+        into.put("seed", seed);
+        into.put("held_out", heldOutFraction);
+        into.put("steps", steps);
+        into.put("lr", learningRate);
+        into.put("device", device.name().toLowerCase(Locale.ROOT));
     }
 
     public static Builder builder() {

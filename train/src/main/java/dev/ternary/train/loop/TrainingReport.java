@@ -17,4 +17,17 @@ import java.util.Optional;
  */
 public record TrainingReport(long stepsCompleted, boolean interrupted, Optional<EvalMetrics> lastEval,
         Optional<Path> model, Optional<Path> masters, Optional<Path> checkpoint, long tokensSeen,
-        double tokensPerSecond) {}
+        double tokensPerSecond) {
+
+    /** A run stopped on request before its last step: nothing exported, resume from {@code result.checkpoint()}. */
+    public static TrainingReport interrupted(TrainingLoop.Result result) {
+        return new TrainingReport(result.steps(), true, result.lastEval(), Optional.empty(), Optional.empty(),
+                result.checkpoint(), result.tokensSeen(), result.sessionTokensPerSecond());
+    }
+
+    /** A run that finished and exported {@code model} (and its fp32 {@code masters}). */
+    public static TrainingReport completed(TrainingLoop.Result result, Path model, Path masters) {
+        return new TrainingReport(result.steps(), false, result.lastEval(), Optional.of(model),
+                Optional.of(masters), result.checkpoint(), result.tokensSeen(), result.sessionTokensPerSecond());
+    }
+}
