@@ -4,6 +4,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.ternary.convert.InvalidInputException;
 import dev.ternary.convert.model.Architecture;
 import dev.ternary.convert.model.HfConfig;
+import dev.ternary.convert.model.MlpActivation;
+import dev.ternary.convert.model.RopeScaling;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -29,22 +31,13 @@ public record ModelConfig(
         int maxPositions,
         float rmsNormEps,
         double ropeTheta,
-        Optional<Llama3RopeScaling> ropeScaling,
-        Activation activation,
+        Optional<RopeScaling> ropeScaling,
+        MlpActivation activation,
         boolean subNorms,
         boolean qkvBias,
         boolean tiedEmbeddings,
         int bosTokenId,
         List<Integer> eosTokenIds) {
-
-    public enum Activation {
-        SILU,
-        RELU2
-    }
-
-    /** {@code rope_scaling} with {@code rope_type: "llama3"} (Llama 3.1/3.2). */
-    public record Llama3RopeScaling(double factor, double lowFreqFactor, double highFreqFactor,
-            int originalMaxPositions) {}
 
     public ModelConfig {
         eosTokenIds = List.copyOf(eosTokenIds);
@@ -62,12 +55,6 @@ public record ModelConfig(
     public static ModelConfig from(HfConfig c, Optional<JsonNode> generationConfig) {
         Architecture arch = c.architecture();
         JsonNode json = c.json();
-        Activation act = switch (c.hiddenAct().orElse(arch == Architecture.BITNET ? "relu2" : "silu")) {
-            case "silu", "swish" -> Activation.SILU;
-            case "relu2" -> Activation.RELU2;
-            default -> throw InvalidInputException.inFile(c.source(), "hidden_act '" + c.hiddenAct().get()
-                    + "' is not supported (silu or relu2)");
-        };
         if (c.numHeads() % c.numKvHeads() != 0) {
             throw InvalidInputException.inFile(c.source(), "num_attention_heads must be a multiple of "
                     + "num_key_value_heads");
@@ -78,7 +65,7 @@ public record ModelConfig(
         int bos = json.path("bos_token_id").isIntegralNumber() ? json.get("bos_token_id").asInt() : -1;
         return new ModelConfig(arch, c.vocabSize(), c.hiddenSize(), c.numLayers(), c.numHeads(), c.numKvHeads(),
                 c.headDim(), c.intermediateSize(), c.maxPositionEmbeddings(), (float) c.rmsNormEps(), c.ropeTheta(),
-                ropeScaling(c), act, arch == Architecture.BITNET, arch == Architecture.QWEN2, c.tieWordEmbeddings(),
+                RopeScaling.of(c), MlpActivation.of(c), arch == Architecture.BITNET, arch == Architecture.QWEN2, c.tieWordEmbeddings(),
                 bos, eos.stream().distinct().toList());
     }
 
@@ -91,24 +78,5 @@ public record ModelConfig(
         } else if (node.isArray()) {
             node.forEach(n -> out.add(n.asInt()));
         }
-    }
-
-    private static Optional<Llama3RopeScaling> ropeScaling(HfConfig c) {
-        Optional<JsonNode> node = c.ropeScaling();
-        if (node.isEmpty()) {
-            return Optional.empty();
-        }
-        JsonNode s = node.get();
-        String type = s.path("rope_type").asText(s.path("type").asText(""));
-        if (type.equals("default") || type.isEmpty()) {
-            return Optional.empty();
-        }
-        if (!type.equals("llama3")) {
-            throw InvalidInputException.inFile(c.source(), "rope_scaling type '" + type
-                    + "' is not supported (llama3 is)");
-        }
-        return Optional.of(new Llama3RopeScaling(s.path("factor").asDouble(8.0),
-                s.path("low_freq_factor").asDouble(1.0), s.path("high_freq_factor").asDouble(4.0),
-                s.path("original_max_position_embeddings").asInt(8192)));
     }
 }

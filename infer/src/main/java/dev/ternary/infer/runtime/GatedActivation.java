@@ -1,5 +1,6 @@
 package dev.ternary.infer.runtime;
 
+import dev.ternary.convert.model.MlpActivation;
 import dev.ternary.infer.model.ModelConfig;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
@@ -15,10 +16,10 @@ final class GatedActivation {
 
     private GatedActivation() {}
 
-    static void apply(ModelConfig.Activation activation, float[] gate, float[] up, int n) {
+    static void apply(MlpActivation activation, float[] gate, float[] up, int n) {
         int i = 0;
         int bound = F.loopBound(n);
-        if (activation == ModelConfig.Activation.SILU) {
+        if (activation == MlpActivation.SILU) {
             for (; i < bound; i += F.length()) {
                 FloatVector g = FloatVector.fromArray(F, gate, i);
                 FloatVector sig = g.neg().lanewise(VectorOperators.EXP).add(1f);

@@ -1,5 +1,6 @@
 package dev.ternary.infer.runtime;
 
+import dev.ternary.convert.model.RopeScaling;
 import dev.ternary.infer.model.ModelConfig;
 
 /**
@@ -35,26 +36,7 @@ public final class Rope {
      * the band between is interpolated smoothly.
      */
     static double[] inverseFrequencies(ModelConfig config) {
-        int d = config.headDim();
-        double[] inv = new double[d / 2];
-        for (int i = 0; i < inv.length; i++) {
-            inv[i] = 1.0 / Math.pow(config.ropeTheta(), (2.0 * i) / d);
-        }
-        config.ropeScaling().ifPresent(s -> {
-            double lowWavelen = s.originalMaxPositions() / s.lowFreqFactor();
-            double highWavelen = s.originalMaxPositions() / s.highFreqFactor();
-            for (int i = 0; i < inv.length; i++) {
-                double wavelen = 2 * Math.PI / inv[i];
-                if (wavelen > lowWavelen) {
-                    inv[i] = inv[i] / s.factor();
-                } else if (wavelen >= highWavelen) {
-                    double smooth = (s.originalMaxPositions() / wavelen - s.lowFreqFactor())
-                            / (s.highFreqFactor() - s.lowFreqFactor());
-                    inv[i] = (1 - smooth) * inv[i] / s.factor() + smooth * inv[i];
-                }
-            }
-        });
-        return inv;
+        return RopeScaling.inverseFrequencies(config.headDim(), config.ropeTheta(), config.ropeScaling());
     }
 
     /** Rotates {@code count} heads stored back to back in {@code v} from {@code offset}, at position {@code pos}. */

@@ -1,5 +1,6 @@
 package dev.ternary.train.model;
 
+import dev.ternary.convert.model.MlpActivation;
 import ai.djl.ndarray.NDArray;
 import ai.djl.nn.Activation;
 import dev.ternary.train.quant.QuantContext;
@@ -13,10 +14,10 @@ public final class GatedMlp {
     private final Projection up;
     private final Projection down;
     private final RmsNorm subNorm;
-    private final ModelSpec.Activation activation;
+    private final MlpActivation activation;
 
     public GatedMlp(Projection gate, Projection up, Projection down, RmsNorm subNorm,
-            ModelSpec.Activation activation) {
+            MlpActivation activation) {
         this.gate = gate;
         this.up = up;
         this.down = down;

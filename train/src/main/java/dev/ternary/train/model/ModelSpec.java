@@ -1,10 +1,10 @@
 package dev.ternary.train.model;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.ternary.convert.InvalidInputException;
 import dev.ternary.convert.model.Architecture;
 import dev.ternary.convert.model.HfConfig;
-import java.util.Locale;
+import dev.ternary.convert.model.MlpActivation;
+import dev.ternary.convert.model.RopeScaling;
 import java.util.Optional;
 
 /**
@@ -28,7 +28,7 @@ public record ModelSpec(
         double ropeTheta,
         Optional<RopeScaling> ropeScaling,
         boolean tiedEmbeddings,
-        Activation activation,
+        MlpActivation activation,
         boolean subNorms,
         boolean qkvBias) {
 
@@ -42,52 +42,12 @@ public record ModelSpec(
         }
     }
 
-    /** The gated MLP's activation: SiLU (Llama, Mistral, Qwen2) or ReLU² (BitNet b1.58). */
-    public enum Activation {
-        SILU, RELU2;
-
-        static Activation fromHfName(String name, HfConfig config) {
-            return switch (name.toLowerCase(Locale.ROOT)) {
-                case "silu", "swish" -> SILU;
-                case "relu2" -> RELU2;
-                default -> throw InvalidInputException.inFile(config.source(),
-                        "hidden_act '" + name + "' is not supported for training (supported: silu, relu2)");
-            };
-        }
-    }
-
-    /**
-     * Llama 3.1's rope scaling ({@code rope_type: "llama3"}): long wavelengths are divided by {@code factor}, short
-     * ones kept, and the band between interpolated (transformers' {@code _compute_llama3_parameters}).
-     */
-    public record RopeScaling(double factor, double lowFreqFactor, double highFreqFactor, int originalMaxPositions) {}
-
     public static ModelSpec fromConfig(HfConfig config) {
         Architecture arch = config.architecture();
-        Activation act = Activation.fromHfName(
-                config.hiddenAct().orElse(arch == Architecture.BITNET ? "relu2" : "silu"), config);
         return new ModelSpec(arch, config.vocabSize(), config.hiddenSize(), config.numLayers(), config.numHeads(),
                 config.numKvHeads(), config.headDim(), config.intermediateSize(), config.rmsNormEps(),
-                config.ropeTheta(), ropeScaling(config), config.tieWordEmbeddings(), act,
+                config.ropeTheta(), RopeScaling.of(config), config.tieWordEmbeddings(), MlpActivation.of(config),
                 arch == Architecture.BITNET, arch == Architecture.QWEN2);
-    }
-
-    private static Optional<RopeScaling> ropeScaling(HfConfig config) {
-        Optional<JsonNode> node = config.ropeScaling();
-        if (node.isEmpty()) {
-            return Optional.empty();
-        }
-        JsonNode n = node.get();
-        String type = n.has("rope_type") ? n.get("rope_type").asText() : n.path("type").asText("");
-        if (type.equals("default")) {
-            return Optional.empty();
-        }
-        if (!type.equals("llama3")) {
-            throw InvalidInputException.inFile(config.source(), "rope_scaling type '" + type
-                    + "' is not supported for training (supported: llama3)");
-        }
-        return Optional.of(new RopeScaling(n.path("factor").asDouble(8.0), n.path("low_freq_factor").asDouble(1.0),
-                n.path("high_freq_factor").asDouble(4.0), n.path("original_max_position_embeddings").asInt(8192)));
     }
 
     public int queryDim() {

@@ -1,5 +1,6 @@
 package dev.ternary.train.model;
 
+import dev.ternary.convert.model.RopeScaling;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -21,33 +22,10 @@ public final class RotaryEmbedding {
     private final double[] inverseFrequencies;
     private final Map<Integer, NDArray[]> tables = new HashMap<>();
 
-    public RotaryEmbedding(NDManager manager, int headDim, double theta, Optional<ModelSpec.RopeScaling> scaling) {
+    public RotaryEmbedding(NDManager manager, int headDim, double theta, Optional<RopeScaling> scaling) {
         this.manager = manager;
         this.headDim = headDim;
-        this.inverseFrequencies = inverseFrequencies(headDim, theta, scaling);
-    }
-
-    /** {@code θ^(−2i/d)} for {@code i < d/2}, with Llama 3.1 scaling if configured. */
-    static double[] inverseFrequencies(int headDim, double theta, Optional<ModelSpec.RopeScaling> scaling) {
-        double[] f = new double[headDim / 2];
-        for (int i = 0; i < f.length; i++) {
-            f[i] = 1.0 / Math.pow(theta, (2.0 * i) / headDim);
-        }
-        scaling.ifPresent(s -> {
-            double lowWavelength = s.originalMaxPositions() / s.lowFreqFactor();
-            double highWavelength = s.originalMaxPositions() / s.highFreqFactor();
-            for (int i = 0; i < f.length; i++) {
-                double wavelength = 2 * Math.PI / f[i];
-                if (wavelength > lowWavelength) {
-                    f[i] /= s.factor();
-                } else if (wavelength >= highWavelength) {
-                    double smooth = (s.originalMaxPositions() / wavelength - s.lowFreqFactor())
-                            / (s.highFreqFactor() - s.lowFreqFactor());
-                    f[i] = (1 - smooth) * f[i] / s.factor() + smooth * f[i];
-                }
-            }
-        });
-        return f;
+        this.inverseFrequencies = RopeScaling.inverseFrequencies(headDim, theta, scaling);
     }
 
     /** Rotates {@code x [batch, heads, T, headDim]} for positions {@code 0..T-1}. */

@@ -1,5 +1,6 @@
 package dev.ternary.train.model;
 
+import dev.ternary.convert.model.MlpActivation;
 import dev.ternary.convert.quant.AbsmeanTernarizer;
 import java.util.Map;
 
@@ -98,7 +99,7 @@ final class ReferenceTransformer {
         float[] u = linear(p + "mlp.up_proj", f, s.hiddenSize(), x);
         float[] m = new float[f];
         for (int i = 0; i < f; i++) {
-            float a = s.activation() == ModelSpec.Activation.SILU
+            float a = s.activation() == MlpActivation.SILU
                     ? (float) (g[i] / (1 + Math.exp(-g[i])))
                     : Math.max(g[i], 0) * Math.max(g[i], 0);
             m[i] = a * u[i];

@@ -1,5 +1,6 @@
 package dev.ternary.train.model;
 
+import dev.ternary.convert.model.MlpActivation;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -21,7 +22,7 @@ class TransformerTest {
     static ModelSpec tinySpec(Architecture arch) {
         boolean bitnet = arch == Architecture.BITNET;
         return new ModelSpec(arch, 40, 32, 2, 4, 2, 8, 48, 1e-5, 10000.0, Optional.empty(), arch == Architecture.QWEN2,
-                bitnet ? ModelSpec.Activation.RELU2 : ModelSpec.Activation.SILU, bitnet, arch == Architecture.QWEN2);
+                bitnet ? MlpActivation.RELU2 : MlpActivation.SILU, bitnet, arch == Architecture.QWEN2);
     }
 
     /** Random weights with random (not unit) norms and biases, so every tensor matters. */
