@@ -17,7 +17,7 @@ public final class Rope {
     public Rope(ModelConfig config, int maxPositions) {
         this.headDim = config.headDim();
         this.half = headDim / 2;
-        double[] invFreq = inverseFrequencies(config);
+        double[] invFreq = RopeScaling.inverseFrequencies(headDim, config.ropeTheta(), config.ropeScaling());
         cos = new float[maxPositions * half];
         sin = new float[maxPositions * half];
         for (int p = 0; p < maxPositions; p++) {
@@ -28,15 +28,6 @@ public final class Rope {
                 sin[p * half + i] = (float) Math.sin(angle);
             }
         }
-    }
-
-    /**
-     * {@code invFreq[i] = theta^(-2i/d)}, adjusted for Llama 3 scaling as in transformers'
-     * {@code _compute_llama3_parameters}: long wavelengths are slowed by {@code factor}, short ones kept, and
-     * the band between is interpolated smoothly.
-     */
-    static double[] inverseFrequencies(ModelConfig config) {
-        return RopeScaling.inverseFrequencies(config.headDim(), config.ropeTheta(), config.ropeScaling());
     }
 
     /** Rotates {@code count} heads stored back to back in {@code v} from {@code offset}, at position {@code pos}. */
