@@ -27,6 +27,10 @@ public final class HfConfig {
 
     public static HfConfig read(Path file) {
         if (!Files.isRegularFile(file)) {
+            if (!FILE_NAME.equals(String.valueOf(file.getFileName()))) {
+                // a file named by the user (train --config), not one looked up inside a model directory
+                throw InvalidInputException.inFile(file, "not found: pass a config.json or the directory holding it");
+            }
             throw InvalidInputException.inFile(file.toAbsolutePath().getParent(),
                     "no config.json: a Hugging Face model directory needs config.json next to its weights");
         }
