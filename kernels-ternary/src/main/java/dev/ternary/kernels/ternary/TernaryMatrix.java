@@ -38,7 +38,8 @@ public final class TernaryMatrix implements AutoCloseable {
     private final MemorySegment packed;
     private final int[] rowBias; // base3 only
     private final Job job = new Job();
-    /** Bytes of lookup tables a GEMM token tile may keep hot (about a third of this machine's 1 MiB L2). */
+    private final TokenLaneGemm tokenLane;
+    /** Bytes of lookup tables a per-token GEMM tile may keep hot (most of this machine's 512 KiB L2). */
     private static final long TABLE_BUDGET = 384 << 10;
 
     private TernaryMatrix(TernaryFormat format, int rows, int cols, float weightScale, Arena arena, boolean owns) {
@@ -54,6 +55,9 @@ public final class TernaryMatrix implements AutoCloseable {
         this.packed = arena.allocate(format.packedBytes(rows, cols), 64);
         format.fillZero(packed, rows, cols);
         this.rowBias = format instanceof Base3Format ? new int[rows] : null;
+        this.tokenLane = new TokenLaneGemm(TokenLaneLayout.of(format), packed, rows, format.paddedCols(cols),
+                format instanceof Base3Format b3 ? b3.rowBytes(cols) : 0,
+                format instanceof Lut2Format lut ? lut.blockBytes(cols) : 0);
     }
 
     /**
@@ -188,7 +192,7 @@ public final class TernaryMatrix implements AutoCloseable {
     public void gemv(KernelThreads threads, Int8Activations x, int token, float[] out) {
         check(x, token + 1, out, rows);
         prepare(x, token, token + 1);
-        job.set(x, token, token + 1, out);
+        job.set(x, token, token + 1, out, Mode.GEMV);
         threads.run(tasks(), job);
         job.clear();
     }
@@ -199,10 +203,29 @@ public final class TernaryMatrix implements AutoCloseable {
      */
     public void gemm(KernelThreads threads, Int8Activations x, int tokens, float[] out) {
         check(x, tokens, out, (long) tokens * rows);
-        prepare(x, 0, tokens);
-        job.set(x, 0, tokens, out);
-        threads.run(tasks(), job);
+        int laneTokens = tokenLaneTokens(tokens);
+        if (laneTokens > 0) {
+            tokenLane.gemm(threads, x, laneTokens, weightScale, out);
+        }
+        if (laneTokens < tokens) {
+            prepare(x, laneTokens, tokens);
+            job.set(x, laneTokens, tokens, out, Mode.GEMM);
+            threads.run(tasks(), job);
+        }
         job.clear();
+    }
+
+    /**
+     * How many of {@code tokens} {@link #gemm} gives to {@link TokenLaneGemm}: its full token groups, and a last
+     * partial group only if it is full enough to beat per-token kernels (its empty lanes cost as much as full ones).
+     * The thresholds are measured (docs/BENCHMARKS.md): the base-3 GEMV is slow, so a group pays from 3/8 full; the
+     * 2-bit GEMV is fast, so only a nearly full group does.
+     */
+    int tokenLaneTokens(int tokens) {
+        int lanes = TokenLaneGemm.LANES;
+        int full = tokens / lanes * lanes;
+        int minPartial = format instanceof Lut2Format ? lanes * 7 / 8 : lanes * 3 / 8;
+        return tokens - full >= minPartial ? tokens : full;
     }
 
     /** Scalar twin of {@link #gemv(KernelThreads, Int8Activations, int, float[])}. */
@@ -261,18 +284,23 @@ public final class TernaryMatrix implements AutoCloseable {
         }
     }
 
-    /** The reusable per-call job: row blocks (lut2) or rows (base3) over a token range. */
+    /** What a {@link Job} computes: one token into {@code out[r]}, or tokens into {@code out[t * rows + r]}. */
+    private enum Mode { GEMV, GEMM }
+
+    /** The reusable per-call job of the per-token kernels: row blocks (lut2) or rows (base3) over a token range. */
     private final class Job implements RangeTask {
         private Int8Activations x;
         private int tokenFrom;
         private int tokenTo;
         private float[] out;
+        private Mode mode;
 
-        void set(Int8Activations x, int tokenFrom, int tokenTo, float[] out) {
+        void set(Int8Activations x, int tokenFrom, int tokenTo, float[] out, Mode mode) {
             this.x = x;
             this.tokenFrom = tokenFrom;
             this.tokenTo = tokenTo;
             this.out = out;
+            this.mode = mode;
         }
 
         void clear() {
@@ -296,7 +324,7 @@ public final class TernaryMatrix implements AutoCloseable {
             int planeBytes = tableBytes / 4;
             int paddedCols = lut.paddedCols(cols);
             long blockBytes = lut.blockBytes(cols);
-            boolean single = tokenTo - tokenFrom == 1;
+            boolean single = mode == Mode.GEMV;
             Lut2Kernel.Scratch s = Lut2Kernel.scratch();
             // Token tiles whose tables fit in L2 (all 64 tokens' tables would stream from L3 once per block and
             // made GEMM slower per token than GEMV); each tile re-reads the weights, 1/tile of a GEMV's traffic.
@@ -328,7 +356,7 @@ public final class TernaryMatrix implements AutoCloseable {
             int stride = x.stride();
             int blocks = b3.paddedCols(cols) / Base3Format.BLOCK_COLS;
             long rowBytes = b3.rowBytes(cols);
-            boolean single = tokenTo - tokenFrom == 1;
+            boolean single = mode == Mode.GEMV;
             for (int r = rowFrom; r < rowTo; r++) {
                 for (int t = tokenFrom; t < tokenTo; t++) {
                     int sum = Base3Kernel.dotBiased(packed, r * rowBytes, blocks, biased, 2 * t * stride, stride)

@@ -98,7 +98,11 @@ class TernaryExactnessTest {
             int rows = shape[0], cols = shape[1];
             byte[] trits = randomTrits(random, rows * cols, 0.3);
             try (TernaryMatrix m = TernaryMatrix.fromTrits(trits, rows, cols, 1.25f, f.format)) {
-                for (int tokens : new int[] {1, 2, 5}) {
+                int lanes = TokenLaneGemm.LANES;
+                // per-token kernels only; a partial token-lane group; full groups with per-token remainders of 1
+                // and more tokens; full groups with a partial group
+                for (int tokens : new int[] {1, 2, 5, lanes - 1, lanes, lanes + 1, 2 * lanes + lanes / 4,
+                        2 * lanes + lanes / 2}) {
                     Int8Activations x = randomActivations(random, cols, tokens);
                     float[] expected = new float[tokens * rows];
                     float[] actual = new float[tokens * rows];
@@ -147,6 +151,36 @@ class TernaryExactnessTest {
             float[] y = new float[rows];
             m.gemv(KernelThreads.single(), x, 0, y);
             assertEquals(127f * cols * 3f / 127f, y[0], 1e-3 * cols);
+        }
+    }
+
+    /** The token-lane GEMM at its int16 limits: every weight +-1, activations at +-127, long rows, many tokens. */
+    @ParameterizedTest
+    @EnumSource(Format.class)
+    void tokenLaneGemmExtremesAreExact(Format f) {
+        int rows = 21, cols = 16_400, tokens = 2 * TokenLaneGemm.LANES;
+        byte[] trits = new byte[rows * cols];
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                trits[r * cols + c] = (byte) (r % 3 == 0 ? 1 : r % 3 == 1 ? -1 : (c % 2 == 0 ? 1 : -1));
+            }
+        }
+        float[] v = new float[tokens * cols];
+        for (int t = 0; t < tokens; t++) {
+            for (int c = 0; c < cols; c++) {
+                v[t * cols + c] = t % 2 == 0 ? 5f : (c % 2 == 0 ? -5f : 5f);
+            }
+        }
+        Int8Activations x = new Int8Activations(cols, tokens);
+        ActivationQuantizer.quantizeBlock(v, tokens, x);
+        try (TernaryMatrix m = TernaryMatrix.fromTrits(trits, rows, cols, 1f, f.format)) {
+            assertEquals(tokens, m.tokenLaneTokens(tokens), "the test must reach the token-lane GEMM for all tokens");
+            float[] expected = new float[tokens * rows];
+            float[] actual = new float[tokens * rows];
+            m.gemmScalar(x, tokens, expected);
+            m.gemm(two, x, tokens, actual);
+            assertArrayEquals(expected, actual);
+            assertEquals(5f * cols, actual[0], 1e-3 * cols); // row 0 is all +1, token 0 all +5
         }
     }
 

@@ -1,0 +1,297 @@
+package dev.ternary.kernels.ternary;
+
+import static jdk.incubator.vector.VectorOperators.S2I;
+
+import dev.ternary.kernels.parallel.KernelThreads;
+import dev.ternary.kernels.parallel.RangeTask;
+import dev.ternary.kernels.quant.Int8Activations;
+import dev.ternary.kernels.simd.KernelSpecies;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * GEMM for a block of tokens with the tokens in the vector lanes: each packed weight byte, used as it is stored,
+ * indexes a table of the partial sums of all its trit patterns over its columns, one int16 lane per token, so one
+ * vector add applies 4 (2-bit) or 5 (base-3) weights to {@link #SL} tokens. No multiplication and no shuffles.
+ *
+ * <p>The tables depend only on the activations: per packed byte position, 256 entries of {@link #LANES} shorts
+ * (entry {@code b} = {@code sum_k T_k(b) * q[column k]}). A group of {@link #LANES} tokens is done in two parallel
+ * passes: the positions are cut into chunks whose tables fit in L2, each worker builds the tables of its chunks and
+ * adds them up for every row into its own int32 accumulators; then the workers' accumulators are summed, scaled and
+ * stored by rows. So no table is built twice, and the cost that grows with the rows is one table add per weight
+ * byte and {@link #SL} tokens, where a GEMV's lookups cost the same again for every token. See docs/BENCHMARKS.md.
+ *
+ * <p>Exactness: an entry is at most {@code 5 * 127} in magnitude, and a chunk adds at most {@link #MAX_CHUNK} of them
+ * per lane in int16 before widening to int32, so no lane can overflow; the row sums equal the scalar
+ * {@code sum T*q}.
+ *
+ * <p>One instance per matrix; not safe for concurrent calls (like the matrix).
+ */
+final class TokenLaneGemm {
+    static final VectorSpecies<Short> S = KernelSpecies.SHORT;
+    static final VectorSpecies<Integer> I = KernelSpecies.INT;
+    /** Shorts per vector. */
+    static final int SL = S.length();
+    /** Tokens per group, one int16 lane each: two vectors, so each table index feeds two adds. */
+    static final int LANES = 2 * SL;
+    /** Largest chunk: {@code 48 * 5 * 127 < 2^15}. */
+    static final int MAX_CHUNK = 48;
+    /**
+     * Bytes of table entries a chunk may touch, about a quarter of this machine's 512 KiB L2: 256 KiB ran 10-20%
+     * slower for base-3 (see docs/BENCHMARKS.md).
+     */
+    static final int TABLE_BUDGET = 128 << 10;
+    private static final ValueLayout.OfLong WORD = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final int ENTRY = LANES;
+    private static final int POSITION = 256 * LANES;
+
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    private final TokenLaneLayout layout;
+    private final MemorySegment packed;
+    private final int rows;
+    private final int paddedCols;
+    private final long rowBytes;
+    private final long blockBytes;
+    private final int positions;
+    /** Positions per chunk: a multiple of 8 whose touched entries fit {@link #TABLE_BUDGET}. */
+    private final int chunk;
+    private final Accumulate accumulate = new Accumulate();
+    private final Store store = new Store();
+    // the current call
+    private short[] lanes;
+    private int[][] accs = new int[0][];
+    private Int8Activations x;
+    private float[] out;
+    private float weightScale;
+    private int group;
+    private int groupTokens;
+
+    /**
+     * @param rowBytes  bytes per row (base-3), unused for 2-bit
+     * @param blockBytes bytes per 16-row block (2-bit), unused for base-3
+     */
+    TokenLaneGemm(TokenLaneLayout layout, MemorySegment packed, int rows, int paddedCols, long rowBytes,
+                  long blockBytes) {
+        this.layout = layout;
+        this.packed = packed;
+        this.rows = rows;
+        this.paddedCols = paddedCols;
+        this.rowBytes = rowBytes;
+        this.blockBytes = blockBytes;
+        this.positions = layout.positions(paddedCols);
+        this.chunk = chunk(layout);
+    }
+
+    /** Positions per chunk for a layout; 2-bit tables touch only 81 of their 256 entries, so it takes more. */
+    static int chunk(TokenLaneLayout layout) {
+        int touched = (layout.byteOf.length + layout.twins.length / 2) * ENTRY * Short.BYTES;
+        return Math.max(8, Math.min(MAX_CHUNK, TABLE_BUDGET / touched) & ~7);
+    }
+
+    /** Per-thread buffers, grown on first use and kept. */
+    static final class Scratch {
+        short[] lanes = new short[0];
+        int[] acc = new int[0];
+        final short[] tables = new short[MAX_CHUNK * POSITION];
+        final short[] signed = new short[3 * 5 * SL];
+        final short[] head = new short[9 * SL];
+        final short[] tail = new short[27 * SL];
+
+        short[] lanes(int paddedCols) {
+            if (lanes.length < paddedCols * LANES) {
+                lanes = new short[paddedCols * LANES];
+            }
+            return lanes;
+        }
+
+        int[] acc(int rows) {
+            if (acc.length < rows * LANES) {
+                acc = new int[rows * LANES];
+            }
+            return acc;
+        }
+    }
+
+    /**
+     * {@code out[t * rows + r] = weightScale * x.dequantScale(t) * sum_c T[r, c] q_t[c]} for all rows and tokens
+     * {@code [0, tokens)}.
+     */
+    void gemm(KernelThreads threads, Int8Activations x, int tokens, float weightScale, float[] out) {
+        this.x = x;
+        this.out = out;
+        this.weightScale = weightScale;
+        if (accs.length != threads.size()) {
+            accs = new int[threads.size()][];
+        }
+        lanes = SCRATCH.get().lanes(paddedCols);
+        int chunks = Math.ceilDiv(positions, chunk);
+        try {
+            for (int g = 0; g < tokens; g += LANES) {
+                group = g;
+                groupTokens = Math.min(LANES, tokens - g);
+                transpose(x, g, groupTokens, paddedCols, lanes);
+                java.util.Arrays.fill(accs, null);
+                threads.run(chunks, accumulate);
+                threads.run(rows, store);
+            }
+        } finally {
+            this.x = null;
+            this.out = null;
+            this.lanes = null;
+            java.util.Arrays.fill(accs, null);
+        }
+    }
+
+    /** Pass 1: a worker's chunks of positions, for every row, into its own accumulators. */
+    private final class Accumulate implements RangeTask {
+        @Override
+        public void run(int chunkFrom, int chunkTo, int worker) {
+            Scratch s = SCRATCH.get();
+            int[] acc = s.acc(rows);
+            java.util.Arrays.fill(acc, 0, rows * LANES, 0);
+            for (int c = chunkFrom; c < chunkTo; c++) {
+                int p0 = c * chunk;
+                int p1 = Math.min(positions, p0 + chunk);
+                buildTables(layout, lanes, p0, p1, s);
+                if (layout == TokenLaneLayout.BASE3) {
+                    rowsBase3(packed, rowBytes, 0, rows, p0, p1, s.tables, acc);
+                } else {
+                    rowsLut2(packed, blockBytes, 0, rows, p0, p1, s.tables, acc);
+                }
+            }
+            accs[worker] = acc;
+        }
+    }
+
+    /** Pass 2: the workers' sums of a range of rows, scaled per token. */
+    private final class Store implements RangeTask {
+        @Override
+        public void run(int rowFrom, int rowTo, int worker) {
+            for (int r = rowFrom; r < rowTo; r++) {
+                for (int i = 0; i < groupTokens; i++) {
+                    int sum = 0;
+                    for (int[] acc : accs) {
+                        if (acc != null) {
+                            sum += acc[r * LANES + i];
+                        }
+                    }
+                    out[(group + i) * rows + r] = sum * (weightScale * x.dequantScale(group + i));
+                }
+            }
+        }
+    }
+
+    /** {@code lanes[c * LANES + i] = q[token g + i][c]}, zero in unused lanes. */
+    static void transpose(Int8Activations x, int g, int n, int paddedCols, short[] lanes) {
+        byte[] q = x.q();
+        int stride = x.stride();
+        java.util.Arrays.fill(lanes, 0, paddedCols * LANES, (short) 0);
+        int cols = Math.min(paddedCols, stride);
+        for (int i = 0; i < n; i++) {
+            int src = (g + i) * stride;
+            for (int c = 0; c < cols; c++) {
+                lanes[c * LANES + i] = q[src + c];
+            }
+        }
+    }
+
+    /** Fills the tables of positions {@code [p0, p1)}: entry {@code b} = head partial + tail partial sums. */
+    static void buildTables(TokenLaneLayout layout, short[] lanes, int p0, int p1, Scratch s) {
+        short[] head = s.head, tail = s.tail, tables = s.tables;
+        short[] signed = s.signed;
+        int trits = layout.trits;
+        for (int p = p0; p < p1; p++) {
+            int base = (p - p0) * POSITION;
+            for (int v = 0; v < LANES; v += SL) {
+                // (digit - 1) * x for each trit and digit, so the partial sums below are plain vector adds
+                for (int k = 0; k < trits; k++) {
+                    ShortVector x = ShortVector.fromArray(S, lanes, layout.column(p, k) * LANES + v);
+                    x.neg().intoArray(signed, 3 * k * SL);
+                    x.broadcast(0).intoArray(signed, (3 * k + 1) * SL);
+                    x.intoArray(signed, (3 * k + 2) * SL);
+                }
+                for (int a = 0; a < 9; a++) {
+                    ShortVector.fromArray(S, signed, (a / 3) * SL)
+                            .add(ShortVector.fromArray(S, signed, (3 + a % 3) * SL))
+                            .intoArray(head, a * SL);
+                }
+                for (int t = 0; t < layout.tailCount; t++) {
+                    ShortVector sum = ShortVector.zero(S);
+                    for (int k = trits - 1, rest = t; k >= 2; k--, rest /= 3) {
+                        sum = sum.add(ShortVector.fromArray(S, signed, (3 * k + rest % 3) * SL));
+                    }
+                    sum.intoArray(tail, t * SL);
+                }
+                int[] byteOf = layout.byteOf;
+                int tails = layout.tailCount;
+                for (int a = 0; a < 9; a++) {
+                    ShortVector h = ShortVector.fromArray(S, head, a * SL);
+                    for (int t = 0; t < tails; t++) {
+                        h.add(ShortVector.fromArray(S, tail, t * SL))
+                                .intoArray(tables, base + byteOf[a * tails + t] * ENTRY + v);
+                    }
+                }
+            }
+            int[] twins = layout.twins;
+            for (int i = 0; i < twins.length; i += 2) {
+                System.arraycopy(tables, base + twins[i + 1] * ENTRY, tables, base + twins[i] * ENTRY, ENTRY);
+            }
+        }
+    }
+
+    /**
+     * Base-3 rows: a row's bytes are adjacent, so 8 come in one long load. Two int16 accumulators per row (each
+     * lookup only waits for its own), at most {@link #MAX_CHUNK} entries in their sum.
+     */
+    static void rowsBase3(MemorySegment w, long rowBytes, int r0, int r1, int p0, int p1, short[] tab, int[] acc) {
+        int n = p1 - p0;
+        for (int r = r0; r < r1; r++) {
+            long base = r * rowBytes + p0;
+            ShortVector a0 = ShortVector.zero(S), a1 = a0, b0 = a0, b1 = a0;
+            for (int g = 0; g < n; g += 8) {
+                long v = w.get(WORD, base + g);
+                for (int k = 0; k < 8; k += 2) {
+                    int i = (g + k) * POSITION + ((int) (v >>> (8 * k)) & 0xFF) * ENTRY;
+                    int j = (g + k + 1) * POSITION + ((int) (v >>> (8 * k + 8)) & 0xFF) * ENTRY;
+                    a0 = a0.add(ShortVector.fromArray(S, tab, i));
+                    a1 = a1.add(ShortVector.fromArray(S, tab, i + SL));
+                    b0 = b0.add(ShortVector.fromArray(S, tab, j));
+                    b1 = b1.add(ShortVector.fromArray(S, tab, j + SL));
+                }
+            }
+            accumulate(a0.add(b0), a1.add(b1), acc, (r - r0) * LANES);
+        }
+    }
+
+    /** 2-bit rows: within a 16-row block a row's bytes are 16 apart. */
+    static void rowsLut2(MemorySegment w, long blockBytes, int r0, int r1, int p0, int p1, short[] tab, int[] acc) {
+        int n = p1 - p0;
+        for (int r = r0; r < r1; r++) {
+            long base = (r >>> 4) * blockBytes + (r & 15) + 16L * p0;
+            ShortVector a0 = ShortVector.zero(S), a1 = a0, b0 = a0, b1 = a0;
+            for (int p = 0; p < n; p += 2) {
+                int i = p * POSITION + (w.get(ValueLayout.JAVA_BYTE, base + 16L * p) & 0xFF) * ENTRY;
+                int j = (p + 1) * POSITION + (w.get(ValueLayout.JAVA_BYTE, base + 16L * p + 16) & 0xFF) * ENTRY;
+                a0 = a0.add(ShortVector.fromArray(S, tab, i));
+                a1 = a1.add(ShortVector.fromArray(S, tab, i + SL));
+                b0 = b0.add(ShortVector.fromArray(S, tab, j));
+                b1 = b1.add(ShortVector.fromArray(S, tab, j + SL));
+            }
+            accumulate(a0.add(b0), a1.add(b1), acc, (r - r0) * LANES);
+        }
+    }
+
+    private static void accumulate(ShortVector low, ShortVector high, int[] acc, int o) {
+        int half = SL / 2;
+        ((IntVector) low.convert(S2I, 0)).add(IntVector.fromArray(I, acc, o)).intoArray(acc, o);
+        ((IntVector) low.convert(S2I, 1)).add(IntVector.fromArray(I, acc, o + half)).intoArray(acc, o + half);
+        ((IntVector) high.convert(S2I, 0)).add(IntVector.fromArray(I, acc, o + SL)).intoArray(acc, o + SL);
+        ((IntVector) high.convert(S2I, 1)).add(IntVector.fromArray(I, acc, o + SL + half))
+                .intoArray(acc, o + SL + half);
+    }
+}

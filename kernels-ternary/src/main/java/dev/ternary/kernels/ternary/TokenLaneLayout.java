@@ -1,0 +1,126 @@
+package dev.ternary.kernels.ternary;
+
+import dev.ternary.kernels.format.Base3Format;
+import dev.ternary.kernels.format.Lut2Format;
+import dev.ternary.kernels.format.TernaryFormat;
+
+/**
+ * What {@link TokenLaneGemm} needs to know about a format: the packed weight byte is its table index, so per format
+ * it needs the bytes' positions in a row, the columns a byte covers, and the trits of every byte value.
+ *
+ * <p>A byte's {@link #trits} digits (trit + 1, in 0..2) are split into a head of two digits and a tail of the rest,
+ * each read as a base-3 number {@code a} and {@code t}; the table entry of the byte {@link #byteOf} {@code (a, t)} is
+ * the sum of head partial sum {@code a} (of 9) and tail partial sum {@code t} (of {@code 3^(trits-2)}).
+ */
+enum TokenLaneLayout {
+    /** {@link Lut2Format}: a byte is 4 consecutive columns of one row; a row's bytes are 16 apart. */
+    LUT2(4) {
+        @Override
+        int positions(int paddedCols) {
+            return paddedCols / 4;
+        }
+
+        @Override
+        int column(int position, int k) {
+            return 4 * position + k;
+        }
+
+        @Override
+        int digit(int b, int k) {
+            int code = (b >>> (2 * k)) & 3;
+            return code == 3 ? 1 : code; // code 3 never occurs in valid data; as in Lut2Kernel it counts as 0
+        }
+
+        @Override
+        boolean occurs(int b) {
+            for (int k = 0; k < 4; k++) {
+                if (((b >>> (2 * k)) & 3) == 3) {
+                    return false;
+                }
+            }
+            return true;
+        }
+    },
+    /** {@link Base3Format}: byte {@code j} of a 64-byte block holds columns {@code 64k + j}; a row's bytes are adjacent. */
+    BASE3(Base3Format.TRITS_PER_BYTE) {
+        @Override
+        int positions(int paddedCols) {
+            return paddedCols / Base3Format.TRITS_PER_BYTE;
+        }
+
+        @Override
+        int column(int position, int k) {
+            int block = position / Base3Format.BLOCK_BYTES;
+            return block * Base3Format.BLOCK_COLS + Base3Format.BLOCK_BYTES * k + position % Base3Format.BLOCK_BYTES;
+        }
+
+        @Override
+        int digit(int b, int k) {
+            return Base3Format.digit((byte) b, k);
+        }
+
+        @Override
+        boolean occurs(int b) {
+            return true; // 13 values are never written by the packer; they get the entry of the trits they decode to
+        }
+    };
+
+    /** Trits per byte. */
+    final int trits;
+    /** Tail partial sums: {@code 3^(trits - 2)}. */
+    final int tailCount;
+    /** The byte value of head {@code a} and tail {@code t} at {@code a * tailCount + t}. */
+    final int[] byteOf;
+    /** Further byte values with the same trits as an earlier one: pairs (byte, earlier byte) to copy entries. */
+    final int[] twins;
+
+    TokenLaneLayout(int trits) {
+        this.trits = trits;
+        int tail = 1;
+        for (int k = 2; k < trits; k++) {
+            tail *= 3;
+        }
+        this.tailCount = tail;
+        this.byteOf = new int[9 * tail];
+        java.util.Arrays.fill(byteOf, -1);
+        int[] pairs = new int[512];
+        int n = 0;
+        for (int b = 0; b < 256; b++) {
+            if (!occurs(b)) {
+                continue;
+            }
+            int key = 3 * digit(b, 0) + digit(b, 1);
+            for (int k = 2; k < trits; k++) {
+                key = 3 * key + digit(b, k);
+            }
+            if (byteOf[key] < 0) {
+                byteOf[key] = b;
+            } else {
+                pairs[n++] = b;
+                pairs[n++] = byteOf[key];
+            }
+        }
+        for (int key = 0; key < byteOf.length; key++) {
+            if (byteOf[key] < 0) {
+                throw new IllegalStateException(this + ": no byte holds trit pattern " + key);
+            }
+        }
+        this.twins = java.util.Arrays.copyOf(pairs, n);
+    }
+
+    static TokenLaneLayout of(TernaryFormat format) {
+        return format instanceof Lut2Format ? LUT2 : BASE3;
+    }
+
+    /** Table positions (packed bytes) per row for the padded column count. */
+    abstract int positions(int paddedCols);
+
+    /** The column of trit {@code k} of the byte at {@code position}. */
+    abstract int column(int position, int k);
+
+    /** Digit {@code k} (trit + 1) of byte value {@code b}. */
+    abstract int digit(int b, int k);
+
+    /** Whether byte value {@code b} can occur in packed data (only those table entries are filled). */
+    abstract boolean occurs(int b);
+}
