@@ -23,10 +23,11 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Digit {@code k} of a byte {@code b} is {@code floor(3x / 256)} with {@code x = b * 3^k mod 256}: the kernel
  * keeps {@code x ^ 0x80} in a byte vector ({@code x <- x + x + x} per digit, wrapping) and turns it into the masks
  * {@code T = +1 <=> x >= 171} and {@code T = -1 <=> x < 86} with two signed compares. No multiplication.
- * (At ~3.9 GB/s per thread it takes about 2x the time of {@link Lut2Kernel} per matrix; see docs/BENCHMARKS.md.)
+ * (At ~4 GB/s per thread it takes about 2x the time of {@link Lut2Kernel} per matrix; see docs/BENCHMARKS.md.)
  *
  * <p>Accumulation avoids sign-extending every byte: with the biased activations {@code u = q + 128} and
- * {@code nu = 127 - q} (both in [1, 255]), the selected byte {@code v = T==+1 ? u : T==-1 ? nu : 0} sums to
+ * {@code nu = 127 - q = u ^ 0xFF} (both in [1, 255]), the selected byte {@code v = T==+1 ? u : T==-1 ? nu : 0},
+ * computed as {@code (u ^ minus) & nonzero} from the two compare masks, sums to
  * {@code sum T*q + 128 n+ + 127 n-}, where the per-row counts {@code n+}, {@code n-} are known at pack time. Pairs of
  * unsigned bytes read as one int16 {@code s = lo + 256 hi} are summed as {@code A += s} (wrapping) and
  * {@code H += s >>> 8}; {@code A - 256 H} is then the exact low-byte sum modulo 2^16, exact while it stays below 2^16,
@@ -42,13 +43,12 @@ final class Base3Kernel {
     static final int FOLD_BLOCKS = Math.max(1, 250 / (Base3Format.TRITS_PER_BYTE * HALVES));
     static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     static final int SLOT = 1;
-    private static final ByteVector ZERO = ByteVector.zero(B);
 
-    /** Per token: {@code u = q ^ 0x80} over the stride, then {@code nu = q ^ 0x7F}. */
+    /** Per token: {@code u = q ^ 0x80} over the stride. */
     static final Int8Activations.DerivedView<byte[]> BIASED = new Int8Activations.DerivedView<>() {
         @Override
         public byte[] allocate(Int8Activations x) {
-            return new byte[Math.multiplyExact(2 * x.stride(), x.capacity())];
+            return new byte[Math.multiplyExact(x.stride(), x.capacity())];
         }
 
         @Override
@@ -56,10 +56,8 @@ final class Base3Kernel {
             byte[] q = x.q();
             int stride = x.stride();
             int src = token * stride;
-            int dst = 2 * token * stride;
             for (int i = 0; i < stride; i++) {
-                view[dst + i] = (byte) (q[src + i] ^ 0x80);
-                view[dst + stride + i] = (byte) (q[src + i] ^ 0x7F);
+                view[src + i] = (byte) (q[src + i] ^ 0x80);
             }
         }
     };
@@ -83,14 +81,12 @@ final class Base3Kernel {
     /**
      * {@code sum v} for one row (see the class comment): the row's {@code sum T*q} plus its bias.
      *
-     * @param uOff offset of the token's {@code u} bytes in {@code biased}; its {@code nu} bytes follow after
-     *             {@code stride}
+     * @param uOff offset of the token's {@code u} bytes in {@code biased}
      */
-    static int dotBiased(MemorySegment w, long rowOffset, int blocks, byte[] biased, int uOff, int stride) {
+    static int dotBiased(MemorySegment w, long rowOffset, int blocks, byte[] biased, int uOff) {
         IntVector total = IntVector.zero(I);
         ShortVector a = ShortVector.zero(S);
         ShortVector h = a;
-        int nuOff = uOff + stride;
         // Fold outside the inner loop: a branch with a call inside it makes the JIT spill the accumulators.
         for (int segment = 0; segment < blocks; segment += FOLD_BLOCKS) {
             int chunkEnd = Math.min(blocks, segment + FOLD_BLOCKS) * HALVES;
@@ -104,9 +100,11 @@ final class Base3Kernel {
                 // spilled its accumulators and ran at half this speed.)
                 for (int digit = 0; digit < Base3Format.TRITS_PER_BYTE; digit++) {
                     ByteVector u = ByteVector.fromArray(B, biased, uOff + col + digit * Base3Format.BLOCK_BYTES);
-                    ByteVector nu = ByteVector.fromArray(B, biased, nuOff + col + digit * Base3Format.BLOCK_BYTES);
-                    ShortVector s = ZERO.blend(u, x.compare(GT, (byte) 42))
-                            .or(ZERO.blend(nu, x.compare(LT, (byte) -42))).reinterpretAsShorts();
+                    // v = (u ^ minus) & nonzero: one activation load instead of u and nu; the former two-blend form
+                    // was 7% slower and sometimes compiled to a 2x slower variant (docs/BENCHMARKS.md, session 4)
+                    ByteVector minus = (ByteVector) x.compare(LT, (byte) -42).toVector();
+                    ByteVector nonzero = ((ByteVector) x.compare(GT, (byte) 42).toVector()).or(minus);
+                    ShortVector s = u.lanewise(VectorOperators.XOR, minus).and(nonzero).reinterpretAsShorts();
                     a = a.add(s);
                     h = h.add(s.lanewise(LSHR, 8));
                     x = x.add(x).add(x);

@@ -359,7 +359,7 @@ public final class TernaryMatrix implements AutoCloseable {
             boolean single = mode == Mode.GEMV;
             for (int r = rowFrom; r < rowTo; r++) {
                 for (int t = tokenFrom; t < tokenTo; t++) {
-                    int sum = Base3Kernel.dotBiased(packed, r * rowBytes, blocks, biased, 2 * t * stride, stride)
+                    int sum = Base3Kernel.dotBiased(packed, r * rowBytes, blocks, biased, t * stride)
                             - rowBias[r];
                     float factor = weightScale * x.dequantScale(t);
                     out[single ? r : t * rows + r] = sum * factor;
