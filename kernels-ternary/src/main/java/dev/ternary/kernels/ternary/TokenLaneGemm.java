@@ -255,14 +255,31 @@ final class TokenLaneGemm {
             ShortVector a0 = ShortVector.zero(S), a1 = a0, b0 = a0, b1 = a0;
             for (int g = 0; g < n; g += 8) {
                 long v = w.get(WORD, base + g);
-                for (int k = 0; k < 8; k += 2) {
-                    int i = (g + k) * POSITION + ((int) (v >>> (8 * k)) & 0xFF) * ENTRY;
-                    int j = (g + k + 1) * POSITION + ((int) (v >>> (8 * k + 8)) & 0xFF) * ENTRY;
-                    a0 = a0.add(ShortVector.fromArray(S, tab, i));
-                    a1 = a1.add(ShortVector.fromArray(S, tab, i + SL));
-                    b0 = b0.add(ShortVector.fromArray(S, tab, j));
-                    b1 = b1.add(ShortVector.fromArray(S, tab, j + SL));
-                }
+                int t = g * POSITION;
+                int i0 = t + ((int) v & 0xFF) * ENTRY;
+                int i1 = t + POSITION + ((int) (v >>> 8) & 0xFF) * ENTRY;
+                int i2 = t + 2 * POSITION + ((int) (v >>> 16) & 0xFF) * ENTRY;
+                int i3 = t + 3 * POSITION + ((int) (v >>> 24) & 0xFF) * ENTRY;
+                int i4 = t + 4 * POSITION + ((int) (v >>> 32) & 0xFF) * ENTRY;
+                int i5 = t + 5 * POSITION + ((int) (v >>> 40) & 0xFF) * ENTRY;
+                int i6 = t + 6 * POSITION + ((int) (v >>> 48) & 0xFF) * ENTRY;
+                int i7 = t + 7 * POSITION + ((int) (v >>> 56)) * ENTRY;
+                a0 = a0.add(ShortVector.fromArray(S, tab, i0));
+                a1 = a1.add(ShortVector.fromArray(S, tab, i0 + SL));
+                b0 = b0.add(ShortVector.fromArray(S, tab, i1));
+                b1 = b1.add(ShortVector.fromArray(S, tab, i1 + SL));
+                a0 = a0.add(ShortVector.fromArray(S, tab, i2));
+                a1 = a1.add(ShortVector.fromArray(S, tab, i2 + SL));
+                b0 = b0.add(ShortVector.fromArray(S, tab, i3));
+                b1 = b1.add(ShortVector.fromArray(S, tab, i3 + SL));
+                a0 = a0.add(ShortVector.fromArray(S, tab, i4));
+                a1 = a1.add(ShortVector.fromArray(S, tab, i4 + SL));
+                b0 = b0.add(ShortVector.fromArray(S, tab, i5));
+                b1 = b1.add(ShortVector.fromArray(S, tab, i5 + SL));
+                a0 = a0.add(ShortVector.fromArray(S, tab, i6));
+                a1 = a1.add(ShortVector.fromArray(S, tab, i6 + SL));
+                b0 = b0.add(ShortVector.fromArray(S, tab, i7));
+                b1 = b1.add(ShortVector.fromArray(S, tab, i7 + SL));
             }
             accumulate(a0.add(b0), a1.add(b1), acc, (r - r0) * LANES);
         }
