@@ -100,8 +100,8 @@ final class Base3Kernel {
                 // spilled its accumulators and ran at half this speed.)
                 for (int digit = 0; digit < Base3Format.TRITS_PER_BYTE; digit++) {
                     ByteVector u = ByteVector.fromArray(B, biased, uOff + col + digit * Base3Format.BLOCK_BYTES);
-                    // v = (u ^ minus) & nonzero: one activation load instead of u and nu; the former two-blend form
-                    // was 7% slower and sometimes compiled to a 2x slower variant (docs/BENCHMARKS.md, session 4)
+                    // v = (u ^ minus) & nonzero: one activation load instead of u and nu (the former two-blend form
+                    // was ~7% slower; docs/BENCHMARKS.md, session 4)
                     ByteVector minus = (ByteVector) x.compare(LT, (byte) -42).toVector();
                     ByteVector nonzero = ((ByteVector) x.compare(GT, (byte) 42).toVector()).or(minus);
                     ShortVector s = u.lanewise(VectorOperators.XOR, minus).and(nonzero).reinterpretAsShorts();
