@@ -14,6 +14,7 @@ import java.nio.ByteOrder;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -84,6 +85,11 @@ final class Base3Kernel {
      * @param uOff offset of the token's {@code u} bytes in {@code biased}
      */
     static int dotBiased(MemorySegment w, long rowOffset, int blocks, byte[] biased, int uOff) {
+        // constants as loop-invariant locals: C2 sometimes re-created them for every digit otherwise
+        ByteVector zero = ByteVector.zero(B);
+        ByteVector ones = ByteVector.broadcast(B, (byte) -1);
+        ByteVector low = ByteVector.broadcast(B, (byte) -42);
+        ByteVector high = ByteVector.broadcast(B, (byte) 42);
         IntVector total = IntVector.zero(I);
         ShortVector a = ShortVector.zero(S);
         ShortVector h = a;
@@ -102,9 +108,9 @@ final class Base3Kernel {
                     ByteVector u = ByteVector.fromArray(B, biased, uOff + col + digit * Base3Format.BLOCK_BYTES);
                     // v = (u ^ minus) & nonzero: one activation load instead of u and nu (the former two-blend form
                     // was ~7% slower; docs/BENCHMARKS.md, session 4)
-                    ByteVector minus = (ByteVector) x.compare(LT, (byte) -42).toVector();
-                    ByteVector nonzero = ((ByteVector) x.compare(GT, (byte) 42).toVector()).or(minus);
-                    ShortVector s = u.lanewise(VectorOperators.XOR, minus).and(nonzero).reinterpretAsShorts();
+                    VectorMask<Byte> minus = x.compare(LT, low);
+                    ShortVector s = zero.blend(u.lanewise(VectorOperators.XOR, zero.blend(ones, minus)),
+                            x.compare(GT, high).or(minus)).reinterpretAsShorts();
                     a = a.add(s);
                     h = h.add(s.lanewise(LSHR, 8));
                     x = x.add(x).add(x);
