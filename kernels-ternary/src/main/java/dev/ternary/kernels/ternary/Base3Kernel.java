@@ -28,7 +28,7 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Accumulation avoids sign-extending every byte: with the biased activations {@code u = q + 128} and
  * {@code nu = 127 - q = u ^ 0xFF} (both in [1, 255]), the selected byte {@code v = T==+1 ? u : T==-1 ? nu : 0},
- * computed as {@code (u ^ minus) & nonzero} from the two compare masks, sums to
+ * computed as {@code u ^ minus} (all-ones bytes where {@code T = -1}) kept where {@code T != 0}, sums to
  * {@code sum T*q + 128 n+ + 127 n-}, where the per-row counts {@code n+}, {@code n-} are known at pack time. Pairs of
  * unsigned bytes read as one int16 {@code s = lo + 256 hi} are summed as {@code A += s} (wrapping) and
  * {@code H += s >>> 8}; {@code A - 256 H} is then the exact low-byte sum modulo 2^16, exact while it stays below 2^16,
@@ -106,7 +106,7 @@ final class Base3Kernel {
                 // spilled its accumulators and ran at half this speed.)
                 for (int digit = 0; digit < Base3Format.TRITS_PER_BYTE; digit++) {
                     ByteVector u = ByteVector.fromArray(B, biased, uOff + col + digit * Base3Format.BLOCK_BYTES);
-                    // v = (u ^ minus) & nonzero: one activation load instead of u and nu (the former two-blend form
+                    // v = u ^ minus where T != 0: one activation load instead of u and nu (the former two-blend form
                     // was ~7% slower; docs/BENCHMARKS.md, session 4)
                     VectorMask<Byte> minus = x.compare(LT, low);
                     ShortVector s = zero.blend(u.lanewise(VectorOperators.XOR, zero.blend(ones, minus)),
