@@ -32,6 +32,11 @@ echo "install-kernel: building the project and fetching the kernel and ND4J from
 (cd "$here" && "$root/mvnw" -q -B -f pom.xml dependency:copy-dependencies -DoutputDirectory=target/nd4j \
   -DexcludeArtifactIds=slf4j-api)
 
+# Our launcher for the kernel: it removes an upstream start-up race (see KernelLauncher.java).
+kernel_jar="$here/target/kernel/rapaio-jupyter-kernel-$kernel_version.jar"
+"$java_home/bin/javac" -d "$here/target/kernel/launcher" -cp "$kernel_jar" \
+  "$here/launcher/dev/ternary/notebooks/KernelLauncher.java"
+
 # The kernel splits RJK_CLASSPATH on ';' and expands globs.
 classpath="$root/cli/target/ternary-cli.jar;$root/cli/target/lib/*.jar;$here/target/nd4j/*.jar"
 
@@ -40,7 +45,8 @@ mkdir -p "$spec"
 cat > "$spec/kernel.json" <<JSON
 {
   "argv": ["$java_home/bin/java", "--add-modules", "jdk.incubator.vector", "--enable-native-access=ALL-UNNAMED",
-           "-jar", "$here/target/kernel/rapaio-jupyter-kernel-$kernel_version.jar", "{connection_file}"],
+           "-cp", "$kernel_jar:$here/target/kernel/launcher", "dev.ternary.notebooks.KernelLauncher",
+           "{connection_file}"],
   "display_name": "Java 25 (ternary)",
   "language": "java",
   "interrupt_mode": "message",

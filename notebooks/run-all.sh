@@ -25,7 +25,8 @@ for nb in [0-9][0-9]-*.ipynb; do
       > "$here/target/nbconvert.log" 2>&1
   }
   mkdir -p "$here/target"
-  # A kernel start occasionally hangs: one retry when the kernel never came up, none for cell errors.
+  # One retry when the kernel never came up (the known cause, a start-up race, is removed by KernelLauncher and
+  # guarded by check-kernel-start.py), none for cell errors.
   if ! run; then
     if grep -q "CellExecutionError" "$here/target/nbconvert.log"; then
       grep -A30 "CellExecutionError" "$here/target/nbconvert.log" | sed 's/\x1b\[[0-9;]*m//g' >&2
