@@ -20,10 +20,12 @@ def weight_bytes(kernel, rows, cols):
         return ceil_to(rows, 16) * ceil_to(cols, 32) // 4
     if kernel == "base3":
         return rows * ceil_to(cols, 320) // 5
+    if kernel == "bitplane":
+        return rows * ceil_to(cols, 512) // 4
     return rows * cols * {"bf16": 2, "f32": 4, "q8": 1, "nd4j": 4}[kernel]
 
 
-BYTES_PER_WEIGHT = {"lut2": 0.25, "base3": 0.2, "bf16": 2, "f32": 4, "q8": 1, "nd4j": 4}
+BYTES_PER_WEIGHT = {"bitplane": 0.25, "lut2": 0.25, "base3": 0.2, "bf16": 2, "f32": 4, "q8": 1, "nd4j": 4}
 
 
 def load(paths):
@@ -70,7 +72,7 @@ def main(paths):
             shapes.append(s)
     order = ["2048x2048", "8192x2048", "2048x8192", "2560x6912", "6912x2560", "128256x2048"]
     shapes.sort(key=lambda s: order.index(s) if s in order else 99)
-    kernels = ["lut2", "base3", "q8", "bf16", "f32", "nd4j"]
+    kernels = ["bitplane", "lut2", "base3", "q8", "bf16", "f32", "nd4j"]
     print("### GEMV (batch 1), cycling over >= 512 MiB of weights\n")
     print("Time per matrix (µs, ± 99.9% CI), weight bytes streamed per second, fraction of the measured bandwidth at "
           "the same thread count, speed-up over our bf16 GEMV, and equivalent tokens/s of a 2 B-weight model in that "

@@ -13,9 +13,10 @@ final class ModelOptions {
                     + " (q8 for ternary models, dense otherwise). Default: ${DEFAULT-VALUE}.")
     String lmHead;
 
-    @Option(names = "--ternary-format", paramLabel = "FMT", defaultValue = "2bit",
-            description = "In-memory ternary layout: 2bit (fastest) or base3 (1.6 bits/weight). "
-                    + "Default: ${DEFAULT-VALUE}.")
+    @Option(names = "--ternary-format", paramLabel = "FMT", defaultValue = "auto",
+            description = "In-memory ternary layout: 2bit (lookup tables), bitplane (popcount; fastest with AVX-512"
+                    + " VPOPCNTDQ), base3 (1.6 bits/weight) or auto (bitplane where the CPU has VPOPCNTDQ, else"
+                    + " 2bit). Default: ${DEFAULT-VALUE}.")
     String ternaryFormat;
 
     @Option(names = "--ternarize",

@@ -18,7 +18,7 @@ public interface Linear extends AutoCloseable {
     /** Bytes of weights streamed per full pass (what decode reads from memory per token). */
     long weightBytes();
 
-    /** A short name of the storage, e.g. {@code ternary-2bit} or {@code bf16}. */
+    /** A short name of the storage, e.g. {@code ternary-lut2} or {@code bf16}. */
     String format();
 
     @Override

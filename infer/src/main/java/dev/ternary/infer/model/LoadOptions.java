@@ -1,6 +1,7 @@
 package dev.ternary.infer.model;
 
 import dev.ternary.convert.InvalidInputException;
+import java.util.Set;
 
 /**
  * How to load a model for inference.
@@ -13,7 +14,9 @@ import dev.ternary.convert.InvalidInputException;
  *                      bytes streamed per token), dense otherwise
  * @param weights       {@code AS_STORED}; {@code TERNARY} quantizes full-precision projections at load (absmean, as
  *                      convert does); {@code DENSE} expands packed ternary projections to bf16 (the baseline)
- * @param ternaryFormat kernel layout for ternary weights: {@code 2bit} (fastest) or {@code base3} (1.6 bits)
+ * @param ternaryFormat kernel layout for ternary weights: {@code auto} (the fastest 2-bit layout for this CPU),
+ *                      {@code 2bit} (lookup tables), {@code bitplane} (popcount, for AVX-512 VPOPCNTDQ) or
+ *                      {@code base3} (1.6 bits)
  */
 public record LoadOptions(int threads, int contextLength, int maxBlock, String lmHead, WeightMode weights,
         String ternaryFormat) {
@@ -38,13 +41,14 @@ public record LoadOptions(int threads, int contextLength, int maxBlock, String l
         if (!lmHead.equals("dense") && !lmHead.equals("q8") && !lmHead.equals("auto")) {
             throw new InvalidInputException("--lm-head must be auto, dense or q8, got '" + lmHead + "'");
         }
-        if (!ternaryFormat.equals("2bit") && !ternaryFormat.equals("base3")) {
-            throw new InvalidInputException("--ternary-format must be 2bit or base3, got '" + ternaryFormat + "'");
+        if (!Set.of("auto", "2bit", "bitplane", "base3").contains(ternaryFormat)) {
+            throw new InvalidInputException(
+                    "--ternary-format must be " + TernaryFormats.NAMES + ", got '" + ternaryFormat + "'");
         }
     }
 
     public static LoadOptions defaults() {
-        return new LoadOptions(Runtime.getRuntime().availableProcessors(), 0, 64, "auto", WeightMode.AS_STORED, "2bit");
+        return new LoadOptions(Runtime.getRuntime().availableProcessors(), 0, 64, "auto", WeightMode.AS_STORED, "auto");
     }
 
     public LoadOptions withThreads(int n) {

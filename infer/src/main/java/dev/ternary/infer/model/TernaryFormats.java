@@ -2,16 +2,30 @@ package dev.ternary.infer.model;
 
 import dev.ternary.convert.InvalidInputException;
 import dev.ternary.kernels.format.TernaryFormat;
+import dev.ternary.kernels.simd.CpuFeatures;
 
 /** The kernel layouts users can choose by name. */
 final class TernaryFormats {
+    /** The names {@code --ternary-format} accepts. */
+    static final String NAMES = "auto, 2bit, bitplane or base3";
+
     private TernaryFormats() {}
 
     static TernaryFormat byName(String name) {
         return switch (name) {
+            case "auto" -> fastest();
             case "2bit" -> TernaryFormat.TWO_BIT;
+            case "bitplane" -> TernaryFormat.BIT_PLANE;
             case "base3" -> TernaryFormat.BASE3;
-            default -> throw new InvalidInputException("unknown ternary format '" + name + "' (2bit or base3)");
+            default -> throw new InvalidInputException("unknown ternary format '" + name + "' (" + NAMES + ")");
         };
+    }
+
+    /**
+     * The faster 2-bit layout for this CPU: the popcount kernel needs a one-instruction vector popcount (AVX-512
+     * VPOPCNTDQ); without it the lookup-table kernel wins (docs/BENCHMARKS.md).
+     */
+    static TernaryFormat fastest() {
+        return CpuFeatures.hasVectorPopcount() ? TernaryFormat.BIT_PLANE : TernaryFormat.TWO_BIT;
     }
 }

@@ -10,13 +10,16 @@ import java.lang.foreign.MemorySegment;
  *
  * <p>Padding rows and columns always hold the trit 0, so they add nothing whatever the activations there.
  */
-public sealed interface TernaryFormat permits Lut2Format, Base3Format {
+public sealed interface TernaryFormat permits Lut2Format, Base3Format, BitPlaneFormat {
 
     /** The 2-bit lookup-table format (fastest). */
     TernaryFormat TWO_BIT = Lut2Format.INSTANCE;
 
     /** The base-3 format, 5 trits per byte (1.6 bits per weight). */
     TernaryFormat BASE3 = Base3Format.INSTANCE;
+
+    /** The 2-bit bit-plane format, for popcount kernels (fastest where AVX-512 has {@code vpopcntq}). */
+    TernaryFormat BIT_PLANE = BitPlaneFormat.INSTANCE;
 
     /** Short name, e.g. {@code "lut2"}. */
     String name();

@@ -3,6 +3,7 @@ package dev.ternary.kernels.simd;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
@@ -34,6 +35,7 @@ public final class KernelSpecies {
     public static final VectorSpecies<Byte> BYTE = ByteVector.SPECIES_MAX.withShape(SHAPE);
     public static final VectorSpecies<Short> SHORT = ShortVector.SPECIES_MAX.withShape(SHAPE);
     public static final VectorSpecies<Integer> INT = IntVector.SPECIES_MAX.withShape(SHAPE);
+    public static final VectorSpecies<Long> LONG = LongVector.SPECIES_MAX.withShape(SHAPE);
     public static final VectorSpecies<Float> FLOAT = FloatVector.SPECIES_MAX.withShape(SHAPE);
 
     public static final VectorSpecies<Byte> LOOKUP_BYTE = ByteVector.SPECIES_MAX.withShape(LOOKUP_SHAPE);

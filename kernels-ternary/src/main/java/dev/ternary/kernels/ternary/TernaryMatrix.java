@@ -1,6 +1,7 @@
 package dev.ternary.kernels.ternary;
 
 import dev.ternary.kernels.format.Base3Format;
+import dev.ternary.kernels.format.BitPlaneFormat;
 import dev.ternary.kernels.format.HfBitNetLayout;
 import dev.ternary.kernels.format.Lut2Format;
 import dev.ternary.kernels.format.TernaryFormat;
@@ -55,9 +56,11 @@ public final class TernaryMatrix implements AutoCloseable {
         this.packed = arena.allocate(format.packedBytes(rows, cols), 64);
         format.fillZero(packed, rows, cols);
         this.rowBias = format instanceof Base3Format ? new int[rows] : null;
-        this.tokenLane = new TokenLaneGemm(TokenLaneLayout.of(format), packed, rows, format.paddedCols(cols),
-                format instanceof Base3Format b3 ? b3.rowBytes(cols) : 0,
-                format instanceof Lut2Format lut ? lut.blockBytes(cols) : 0);
+        // the bit-plane kernel has no table form: its per-token popcount GEMV is already faster than a table GEMM
+        this.tokenLane = format instanceof BitPlaneFormat ? null
+                : new TokenLaneGemm(TokenLaneLayout.of(format), packed, rows, format.paddedCols(cols),
+                        format instanceof Base3Format b3 ? b3.rowBytes(cols) : 0,
+                        format instanceof Lut2Format lut ? lut.blockBytes(cols) : 0);
     }
 
     /**
@@ -222,6 +225,9 @@ public final class TernaryMatrix implements AutoCloseable {
      * 2-bit GEMV is fast, so only a nearly full group does.
      */
     int tokenLaneTokens(int tokens) {
+        if (tokenLane == null) {
+            return 0;
+        }
         int lanes = TokenLaneGemm.LANES;
         int full = tokens / lanes * lanes;
         int minPartial = format instanceof Lut2Format ? lanes * 7 / 8 : lanes * 3 / 8;
@@ -264,10 +270,10 @@ public final class TernaryMatrix implements AutoCloseable {
 
     private void prepare(Int8Activations x, int from, int to) {
         for (int t = from; t < to; t++) {
-            if (format instanceof Lut2Format) {
-                Lut2Kernel.tables(x, t);
-            } else {
-                Base3Kernel.biased(x, t);
+            switch (format) {
+                case Lut2Format lut -> Lut2Kernel.tables(x, t);
+                case Base3Format b3 -> Base3Kernel.biased(x, t);
+                case BitPlaneFormat bp -> BitPlaneKernel.planes(x, t);
             }
         }
     }
@@ -287,7 +293,10 @@ public final class TernaryMatrix implements AutoCloseable {
     /** What a {@link Job} computes: one token into {@code out[r]}, or tokens into {@code out[t * rows + r]}. */
     private enum Mode { GEMV, GEMM }
 
-    /** The reusable per-call job of the per-token kernels: row blocks (lut2) or rows (base3) over a token range. */
+    /**
+     * The reusable per-call job of the per-token kernels: row blocks (lut2) or rows (base3, bitplane) over a token
+     * range.
+     */
     private final class Job implements RangeTask {
         private Int8Activations x;
         private int tokenFrom;
@@ -310,10 +319,10 @@ public final class TernaryMatrix implements AutoCloseable {
 
         @Override
         public void run(int from, int to, int worker) {
-            if (format instanceof Lut2Format lut) {
-                runLut2(lut, from, to);
-            } else {
-                runBase3((Base3Format) format, from, to);
+            switch (format) {
+                case Lut2Format lut -> runLut2(lut, from, to);
+                case Base3Format b3 -> runBase3(b3, from, to);
+                case BitPlaneFormat bp -> runBitPlane(bp, from, to);
             }
         }
 
@@ -363,6 +372,21 @@ public final class TernaryMatrix implements AutoCloseable {
                             - rowBias[r];
                     float factor = weightScale * x.dequantScale(t);
                     out[single ? r : t * rows + r] = sum * factor;
+                }
+            }
+        }
+
+        private void runBitPlane(BitPlaneFormat bp, int rowFrom, int rowTo) {
+            long[] planes = BitPlaneKernel.planes(x, tokenFrom);
+            int wpp = BitPlaneKernel.wordsPerPlane(x.stride());
+            int tokenWords = BitPlaneKernel.tokenWords(x.stride());
+            int blocks = bp.paddedCols(cols) / BitPlaneFormat.BLOCK_COLS;
+            long rowBytes = bp.rowBytes(cols);
+            boolean single = mode == Mode.GEMV;
+            for (int r = rowFrom; r < rowTo; r++) {
+                for (int t = tokenFrom; t < tokenTo; t++) {
+                    int sum = BitPlaneKernel.dot(packed, r * rowBytes, blocks, planes, t * tokenWords, wpp);
+                    out[single ? r : t * rows + r] = sum * (weightScale * x.dequantScale(t));
                 }
             }
         }

@@ -39,7 +39,8 @@ class FormatTest {
     @Test
     void packUnpackRoundTripsWithPadding() {
         Random random = new Random(2);
-        for (TernaryFormat f : new TernaryFormat[] {TernaryFormat.TWO_BIT, TernaryFormat.BASE3}) {
+        for (TernaryFormat f :
+                new TernaryFormat[] {TernaryFormat.TWO_BIT, TernaryFormat.BASE3, TernaryFormat.BIT_PLANE}) {
             for (int[] shape : new int[][] {{1, 1}, {17, 33}, {40, 700}}) {
                 byte[] trits = TernaryExactnessTest.randomTrits(random, shape[0] * shape[1], 0.3);
                 try (Arena arena = Arena.ofConfined()) {
@@ -55,6 +56,8 @@ class FormatTest {
     void sizesMatchTheAdvertisedBits() {
         assertEquals(2048L * 2048 / 4, TernaryFormat.TWO_BIT.packedBytes(2048, 2048));
         assertEquals(2560L * 2560 / 5, TernaryFormat.BASE3.packedBytes(2560, 2560));
+        assertEquals(2048L * 2048 / 4, TernaryFormat.BIT_PLANE.packedBytes(2048, 2048));
+        assertEquals(7168L / 4, TernaryFormat.BIT_PLANE.packedBytes(1, 6912)); // columns padded to 512
         assertEquals(64, Lut2Format.ROW_BLOCK * 4);
     }
 
