@@ -56,11 +56,13 @@ public final class TernaryMatrix implements AutoCloseable {
         this.packed = arena.allocate(format.packedBytes(rows, cols), 64);
         format.fillZero(packed, rows, cols);
         this.rowBias = format instanceof Base3Format ? new int[rows] : null;
-        // the bit-plane kernel has no table form: its per-token popcount GEMV is already faster than a table GEMM
-        this.tokenLane = format instanceof BitPlaneFormat ? null
-                : new TokenLaneGemm(TokenLaneLayout.of(format), packed, rows, format.paddedCols(cols),
-                        format instanceof Base3Format b3 ? b3.rowBytes(cols) : 0,
-                        format instanceof Lut2Format lut ? lut.blockBytes(cols) : 0);
+        this.tokenLane = new TokenLaneGemm(TokenLaneLayout.of(format), packed, rows, format.paddedCols(cols),
+                switch (format) {
+                    case Base3Format b3 -> b3.rowBytes(cols);
+                    case BitPlaneFormat bp -> bp.rowBytes(cols);
+                    case Lut2Format lut -> 0;
+                },
+                format instanceof Lut2Format lut ? lut.blockBytes(cols) : 0);
     }
 
     /**
@@ -222,15 +224,12 @@ public final class TernaryMatrix implements AutoCloseable {
      * How many of {@code tokens} {@link #gemm} gives to {@link TokenLaneGemm}: its full token groups, and a last
      * partial group only if it is full enough to beat per-token kernels (its empty lanes cost as much as full ones).
      * The thresholds are measured (docs/BENCHMARKS.md): the base-3 GEMV is slow, so a group pays from 3/8 full; the
-     * 2-bit GEMV is fast, so only a nearly full group does.
+     * 2-bit GEMVs (lookup and bit-plane) are fast, so only a nearly full group does.
      */
     int tokenLaneTokens(int tokens) {
-        if (tokenLane == null) {
-            return 0;
-        }
         int lanes = TokenLaneGemm.LANES;
         int full = tokens / lanes * lanes;
-        int minPartial = format instanceof Lut2Format ? lanes * 7 / 8 : lanes * 3 / 8;
+        int minPartial = format instanceof Base3Format ? lanes * 3 / 8 : lanes * 7 / 8;
         return tokens - full >= minPartial ? tokens : full;
     }
 

@@ -1,6 +1,7 @@
 package dev.ternary.kernels.ternary;
 
 import dev.ternary.kernels.format.Base3Format;
+import dev.ternary.kernels.format.BitPlaneFormat;
 import dev.ternary.kernels.format.Lut2Format;
 import dev.ternary.kernels.format.TernaryFormat;
 
@@ -63,6 +64,31 @@ enum TokenLaneLayout {
         boolean occurs(int b) {
             return true; // 13 values are never written by the packer; they get the entry of the trits they decode to
         }
+    },
+    /**
+     * {@link BitPlaneFormat}: 4 consecutive columns of one row, as the byte {@code plus nibble | minus nibble << 4}
+     * (assembled from the two planes by {@link TokenLaneGemm}); 81 of the 256 values occur.
+     */
+    BIT_PLANE(4) {
+        @Override
+        int positions(int paddedCols) {
+            return paddedCols / 4;
+        }
+
+        @Override
+        int column(int position, int k) {
+            return 4 * position + k;
+        }
+
+        @Override
+        int digit(int b, int k) {
+            return 1 + ((b >>> k) & 1) - ((b >>> (4 + k)) & 1);
+        }
+
+        @Override
+        boolean occurs(int b) {
+            return (b & (b >>> 4) & 15) == 0; // never plus and minus for the same column
+        }
     };
 
     /** Trits per byte. */
@@ -109,7 +135,11 @@ enum TokenLaneLayout {
     }
 
     static TokenLaneLayout of(TernaryFormat format) {
-        return format instanceof Lut2Format ? LUT2 : BASE3;
+        return switch (format) {
+            case Lut2Format lut -> LUT2;
+            case Base3Format b3 -> BASE3;
+            case BitPlaneFormat bp -> BIT_PLANE;
+        };
     }
 
     /** Table positions (packed bytes) per row for the padded column count. */
