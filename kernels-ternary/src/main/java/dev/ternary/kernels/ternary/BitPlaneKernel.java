@@ -28,10 +28,15 @@ final class BitPlaneKernel {
     /** 64-bit words per plane of a block. */
     static final int WORDS = BitPlaneFormat.BLOCK_COLS / 64;
     static final int PLANES = 8;
+    /** Words of all planes of one block. */
+    static final int BLOCK_WORDS = PLANES * WORDS;
     static final int SLOT = 2;
     static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
 
-    /** Per token: 8 planes of {@link #wordsPerPlane} words, plane-major. */
+    /**
+     * Per token, per block of 512 columns: the 8 planes' 8 words each, plane-major within the block, so a block's
+     * planes sit at constant offsets from one index (C2 then checks their bounds once, not once per plane).
+     */
     static final Int8Activations.DerivedView<long[]> BIT_PLANES = new Int8Activations.DerivedView<>() {
         @Override
         public long[] allocate(Int8Activations x) {
@@ -46,27 +51,22 @@ final class BitPlaneKernel {
 
     private BitPlaneKernel() {}
 
-    /** Words per plane for an activation stride: whole blocks, so padding columns read zero bits. */
-    static int wordsPerPlane(int stride) {
-        return Math.ceilDiv(stride, BitPlaneFormat.BLOCK_COLS) * WORDS;
-    }
-
+    /** Words of one token's planes: whole blocks, so padding columns read zero bits. */
     static int tokenWords(int stride) {
-        return PLANES * wordsPerPlane(stride);
+        return Math.ceilDiv(stride, BitPlaneFormat.BLOCK_COLS) * BLOCK_WORDS;
     }
 
     /** Splits {@code stride} int8 activations (a multiple of the byte vector length) into bit planes. */
     static void buildPlanes(byte[] q, int qOff, int stride, long[] planes, int pOff) {
-        int wpp = wordsPerPlane(stride);
-        java.util.Arrays.fill(planes, pOff, pOff + PLANES * wpp, 0L);
+        java.util.Arrays.fill(planes, pOff, pOff + tokenWords(stride), 0L);
         int step = B.length();
         for (int c = 0; c < stride; c += step) {
             ByteVector v = ByteVector.fromArray(B, q, qOff + c);
-            int word = pOff + c / 64;
+            int word = pOff + c / BitPlaneFormat.BLOCK_COLS * BLOCK_WORDS + c % BitPlaneFormat.BLOCK_COLS / 64;
             int shift = c % 64;
             for (int b = 0; b < PLANES; b++) {
                 long bits = v.and((byte) (1 << b)).compare(NE, 0).toLong();
-                planes[word + b * wpp] |= bits << shift;
+                planes[word + b * WORDS] |= bits << shift;
             }
         }
     }
@@ -79,9 +79,8 @@ final class BitPlaneKernel {
      * The exact {@code sum T*q} of one row.
      *
      * @param pOff offset of the token's planes in {@code planes}
-     * @param wpp  words per plane ({@link #wordsPerPlane})
      */
-    static int dot(MemorySegment w, long rowOffset, int blocks, long[] planes, int pOff, int wpp) {
+    static int dot(MemorySegment w, long rowOffset, int blocks, long[] planes, int pOff) {
         LongVector a0 = LongVector.zero(L), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
         int vl = L.length();
         for (int k = 0; k < blocks; k++) {
@@ -89,23 +88,23 @@ final class BitPlaneKernel {
                 long o = rowOffset + (long) k * BitPlaneFormat.BLOCK_BYTES + j * 8L;
                 LongVector p = LongVector.fromMemorySegment(L, w, o, LE);
                 LongVector m = LongVector.fromMemorySegment(L, w, o + BitPlaneFormat.PLANE_BYTES, LE);
-                int x = pOff + k * WORDS + j;
+                int x = pOff + k * BLOCK_WORDS + j;
                 // written out per plane: vectors passed to a helper that C2 does not inline get boxed
                 LongVector x0 = LongVector.fromArray(L, planes, x);
                 a0 = a0.add(p.and(x0).lanewise(BIT_COUNT)).sub(m.and(x0).lanewise(BIT_COUNT));
-                LongVector x1 = LongVector.fromArray(L, planes, x + wpp);
+                LongVector x1 = LongVector.fromArray(L, planes, x + WORDS);
                 a1 = a1.add(p.and(x1).lanewise(BIT_COUNT)).sub(m.and(x1).lanewise(BIT_COUNT));
-                LongVector x2 = LongVector.fromArray(L, planes, x + 2 * wpp);
+                LongVector x2 = LongVector.fromArray(L, planes, x + 2 * WORDS);
                 a2 = a2.add(p.and(x2).lanewise(BIT_COUNT)).sub(m.and(x2).lanewise(BIT_COUNT));
-                LongVector x3 = LongVector.fromArray(L, planes, x + 3 * wpp);
+                LongVector x3 = LongVector.fromArray(L, planes, x + 3 * WORDS);
                 a3 = a3.add(p.and(x3).lanewise(BIT_COUNT)).sub(m.and(x3).lanewise(BIT_COUNT));
-                LongVector x4 = LongVector.fromArray(L, planes, x + 4 * wpp);
+                LongVector x4 = LongVector.fromArray(L, planes, x + 4 * WORDS);
                 a4 = a4.add(p.and(x4).lanewise(BIT_COUNT)).sub(m.and(x4).lanewise(BIT_COUNT));
-                LongVector x5 = LongVector.fromArray(L, planes, x + 5 * wpp);
+                LongVector x5 = LongVector.fromArray(L, planes, x + 5 * WORDS);
                 a5 = a5.add(p.and(x5).lanewise(BIT_COUNT)).sub(m.and(x5).lanewise(BIT_COUNT));
-                LongVector x6 = LongVector.fromArray(L, planes, x + 6 * wpp);
+                LongVector x6 = LongVector.fromArray(L, planes, x + 6 * WORDS);
                 a6 = a6.add(p.and(x6).lanewise(BIT_COUNT)).sub(m.and(x6).lanewise(BIT_COUNT));
-                LongVector x7 = LongVector.fromArray(L, planes, x + 7 * wpp);
+                LongVector x7 = LongVector.fromArray(L, planes, x + 7 * WORDS);
                 a7 = a7.add(p.and(x7).lanewise(BIT_COUNT)).sub(m.and(x7).lanewise(BIT_COUNT));
             }
         }

@@ -377,14 +377,13 @@ public final class TernaryMatrix implements AutoCloseable {
 
         private void runBitPlane(BitPlaneFormat bp, int rowFrom, int rowTo) {
             long[] planes = BitPlaneKernel.planes(x, tokenFrom);
-            int wpp = BitPlaneKernel.wordsPerPlane(x.stride());
             int tokenWords = BitPlaneKernel.tokenWords(x.stride());
             int blocks = bp.paddedCols(cols) / BitPlaneFormat.BLOCK_COLS;
             long rowBytes = bp.rowBytes(cols);
             boolean single = mode == Mode.GEMV;
             for (int r = rowFrom; r < rowTo; r++) {
                 for (int t = tokenFrom; t < tokenTo; t++) {
-                    int sum = BitPlaneKernel.dot(packed, r * rowBytes, blocks, planes, t * tokenWords, wpp);
+                    int sum = BitPlaneKernel.dot(packed, r * rowBytes, blocks, planes, t * tokenWords);
                     out[single ? r : t * rows + r] = sum * (weightScale * x.dequantScale(t));
                 }
             }
