@@ -12,7 +12,7 @@ import java.lang.foreign.MemorySegment;
  */
 public sealed interface TernaryFormat permits Lut2Format, Base3Format, BitPlaneFormat {
 
-    /** The 2-bit lookup-table format (fastest). */
+    /** The 2-bit lookup-table format (fastest without AVX-512 VPOPCNTDQ). */
     TernaryFormat TWO_BIT = Lut2Format.INSTANCE;
 
     /** The base-3 format, 5 trits per byte (1.6 bits per weight). */
