@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Collectors;
+import jdk.incubator.vector.VectorShape;
 
 /**
  * The CPU's feature flags, for choosing between kernels whose speed depends on instructions the JIT can only use
@@ -22,6 +23,15 @@ public final class CpuFeatures {
     /** Whether 64-bit lanes have a one-instruction population count ({@code vpopcntq}, AVX-512 VPOPCNTDQ). */
     public static boolean hasVectorPopcount() {
         return FLAGS.contains("avx512_vpopcntdq");
+    }
+
+    /**
+     * Whether the JIT will give a popcount kernel one-instruction vector popcounts: the CPU has VPOPCNTDQ and the JVM
+     * emits 512-bit vectors. (Run with {@code -XX:UseAVX=2} on such a CPU, the bit-plane kernel took 1,674 µs where
+     * the lookup kernel took 412: docs/BENCHMARKS.md, session 6.)
+     */
+    public static boolean jitHasVectorPopcount() {
+        return hasVectorPopcount() && VectorShape.preferredShape().vectorBitSize() >= 512;
     }
 
     static Set<String> read(Path cpuinfo) {
