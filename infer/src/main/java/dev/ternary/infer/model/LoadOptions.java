@@ -1,7 +1,6 @@
 package dev.ternary.infer.model;
 
 import dev.ternary.convert.InvalidInputException;
-import java.util.Set;
 
 /**
  * How to load a model for inference.
@@ -41,10 +40,7 @@ public record LoadOptions(int threads, int contextLength, int maxBlock, String l
         if (!lmHead.equals("dense") && !lmHead.equals("q8") && !lmHead.equals("auto")) {
             throw new InvalidInputException("--lm-head must be auto, dense or q8, got '" + lmHead + "'");
         }
-        if (!Set.of("auto", "2bit", "bitplane", "base3").contains(ternaryFormat)) {
-            throw new InvalidInputException(
-                    "--ternary-format must be " + TernaryFormats.NAMES + ", got '" + ternaryFormat + "'");
-        }
+        TernaryFormats.byName(ternaryFormat); // rejects unknown names
     }
 
     public static LoadOptions defaults() {

@@ -6,8 +6,7 @@ import dev.ternary.kernels.simd.CpuFeatures;
 
 /** The kernel layouts users can choose by name. */
 final class TernaryFormats {
-    /** The names {@code --ternary-format} accepts. */
-    static final String NAMES = "auto, 2bit, bitplane or base3";
+    private static final String NAMES = "auto, 2bit, bitplane or base3";
 
     private TernaryFormats() {}
 
@@ -17,7 +16,7 @@ final class TernaryFormats {
             case "2bit" -> TernaryFormat.TWO_BIT;
             case "bitplane" -> TernaryFormat.BIT_PLANE;
             case "base3" -> TernaryFormat.BASE3;
-            default -> throw new InvalidInputException("unknown ternary format '" + name + "' (" + NAMES + ")");
+            default -> throw new InvalidInputException("--ternary-format must be " + NAMES + ", got '" + name + "'");
         };
     }
 

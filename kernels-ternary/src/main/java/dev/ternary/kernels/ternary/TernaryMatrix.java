@@ -224,7 +224,8 @@ public final class TernaryMatrix implements AutoCloseable {
      * How many of {@code tokens} {@link #gemm} gives to {@link TokenLaneGemm}: its full token groups, and a last
      * partial group only if it is full enough to beat per-token kernels (its empty lanes cost as much as full ones).
      * The thresholds are measured (docs/BENCHMARKS.md): the base-3 GEMV is slow, so a group pays from 3/8 full; the
-     * 2-bit GEMVs (lookup and bit-plane) are fast, so only a nearly full group does.
+     * 2-bit lookup GEMV is fast, so only a nearly full group does (the bit-plane GEMV, as fast per token as a full
+     * group, takes the same threshold; not measured separately).
      */
     int tokenLaneTokens(int tokens) {
         int lanes = TokenLaneGemm.LANES;

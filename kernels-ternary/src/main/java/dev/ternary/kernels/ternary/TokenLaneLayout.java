@@ -17,16 +17,6 @@ enum TokenLaneLayout {
     /** {@link Lut2Format}: a byte is 4 consecutive columns of one row; a row's bytes are 16 apart. */
     LUT2(4) {
         @Override
-        int positions(int paddedCols) {
-            return paddedCols / 4;
-        }
-
-        @Override
-        int column(int position, int k) {
-            return 4 * position + k;
-        }
-
-        @Override
         int digit(int b, int k) {
             int code = (b >>> (2 * k)) & 3;
             return code == 3 ? 1 : code; // code 3 never occurs in valid data; as in Lut2Kernel it counts as 0
@@ -44,11 +34,6 @@ enum TokenLaneLayout {
     },
     /** {@link Base3Format}: byte {@code j} of a 64-byte block holds columns {@code 64k + j}; a row's bytes are adjacent. */
     BASE3(Base3Format.TRITS_PER_BYTE) {
-        @Override
-        int positions(int paddedCols) {
-            return paddedCols / Base3Format.TRITS_PER_BYTE;
-        }
-
         @Override
         int column(int position, int k) {
             int block = position / Base3Format.BLOCK_BYTES;
@@ -70,16 +55,6 @@ enum TokenLaneLayout {
      * (assembled from the two planes by {@link TokenLaneGemm}); 81 of the 256 values occur.
      */
     BIT_PLANE(4) {
-        @Override
-        int positions(int paddedCols) {
-            return paddedCols / 4;
-        }
-
-        @Override
-        int column(int position, int k) {
-            return 4 * position + k;
-        }
-
         @Override
         int digit(int b, int k) {
             return 1 + ((b >>> k) & 1) - ((b >>> (4 + k)) & 1);
@@ -143,10 +118,14 @@ enum TokenLaneLayout {
     }
 
     /** Table positions (packed bytes) per row for the padded column count. */
-    abstract int positions(int paddedCols);
+    int positions(int paddedCols) {
+        return paddedCols / trits;
+    }
 
-    /** The column of trit {@code k} of the byte at {@code position}. */
-    abstract int column(int position, int k);
+    /** The column of trit {@code k} of the byte at {@code position}: consecutive columns unless a layout says not. */
+    int column(int position, int k) {
+        return trits * position + k;
+    }
 
     /** Digit {@code k} (trit + 1) of byte value {@code b}. */
     abstract int digit(int b, int k);
