@@ -12,7 +12,8 @@ import java.lang.foreign.ValueLayout;
  * (so a little-endian 64-bit word {@code k} holds columns {@code 64k .. 64k+63}). With the activations split into
  * their 8 two's-complement bit planes {@code X_b}, a row's integer dot product is
  * {@code sum_b w_b (popcount(P & X_b) - popcount(M & X_b))} with {@code w_b = 2^b} and {@code w_7 = -128}: no
- * multiplication, one AVX-512 {@code vpopcntq} per 512 weights, plane and sign.
+ * multiplication, only logic ops and AVX-512 {@code vpopcntq} (the kernel folds each plane's two counts into one,
+ * see {@code BitPlaneKernel}).
  *
  * <p>Columns are padded to a multiple of {@value #BLOCK_COLS} with the trit 0; rows are not padded.
  */

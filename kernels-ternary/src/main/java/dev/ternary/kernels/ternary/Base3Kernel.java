@@ -69,7 +69,7 @@ final class Base3Kernel {
         return x.derived(SLOT, token, BIASED);
     }
 
-    /** The bias {@code 128 n+ + 127 n-} of one row of trits, subtracted from {@link #dotBiased}. */
+    /** The bias {@code 128 n+ + 127 n-} of one row of trits, subtracted from its sum in {@link #dotRows}. */
     static int rowBias(byte[] trits, int offset, int cols) {
         int bias = 0;
         for (int c = 0; c < cols; c++) {
@@ -80,47 +80,56 @@ final class Base3Kernel {
     }
 
     /**
-     * {@code sum v} for one row (see the class comment): the row's {@code sum T*q} plus its bias.
+     * {@code out[outOff + i] = factor * (sum T*q of row i)} for {@code rowCount} consecutive rows: each row's
+     * {@code sum v} (see the class comment) less its bias. One call covers many rows because the per-call set-up
+     * (bounds checks, constants) cost about as much as a 2048-column row.
      *
-     * @param uOff offset of the token's {@code u} bytes in {@code biased}
+     * @param rowOffset offset of the first row in {@code w}
+     * @param rowBias   the rows' biases, {@code rowBias[biasOff + i]} for row {@code i}
+     * @param uOff      offset of the token's {@code u} bytes in {@code biased}
      */
-    static int dotBiased(MemorySegment w, long rowOffset, int blocks, byte[] biased, int uOff) {
+    static void dotRows(MemorySegment w, long rowOffset, long rowBytes, int rowCount, int blocks, byte[] biased,
+                        int uOff, int[] rowBias, int biasOff, float factor, float[] out, int outOff) {
         // constants as loop-invariant locals: C2 sometimes re-created them for every digit otherwise
         ByteVector zero = ByteVector.zero(B);
         ByteVector ones = ByteVector.broadcast(B, (byte) -1);
         ByteVector low = ByteVector.broadcast(B, (byte) -42);
         ByteVector high = ByteVector.broadcast(B, (byte) 42);
-        IntVector total = IntVector.zero(I);
-        ShortVector a = ShortVector.zero(S);
-        ShortVector h = a;
-        // Fold outside the inner loop: a branch with a call inside it makes the JIT spill the accumulators.
-        for (int segment = 0; segment < blocks; segment += FOLD_BLOCKS) {
-            int chunkEnd = Math.min(blocks, segment + FOLD_BLOCKS) * HALVES;
-            for (int chunk = segment * HALVES; chunk < chunkEnd; chunk++) {
-                // x' = x ^ 0x80 obeys the same recurrence x' <- 3x' (mod 256) and turns the unsigned thresholds
-                // into signed ones: x >= 171 <=> x' > 42, x < 86 <=> x' < -42 (one vpcmpgtb each)
-                ByteVector x = ByteVector.fromMemorySegment(B, w, rowOffset + (long) chunk * W, LE)
-                        .lanewise(VectorOperators.XOR, (byte) 0x80);
-                int col = chunk / HALVES * Base3Format.BLOCK_COLS + chunk % HALVES * W;
-                // One digit per pass; the JIT unrolls the five. (Five hand-written copies compiled to code that
-                // spilled its accumulators and ran at half this speed.)
-                for (int digit = 0; digit < Base3Format.TRITS_PER_BYTE; digit++) {
-                    ByteVector u = ByteVector.fromArray(B, biased, uOff + col + digit * Base3Format.BLOCK_BYTES);
-                    // v = u ^ minus where T != 0: one activation load instead of u and nu (the former two-blend form
-                    // was ~7% slower; docs/BENCHMARKS.md, session 4)
-                    VectorMask<Byte> minus = x.compare(LT, low);
-                    ShortVector s = zero.blend(u.lanewise(VectorOperators.XOR, zero.blend(ones, minus)),
-                            x.compare(GT, high).or(minus)).reinterpretAsShorts();
-                    a = a.add(s);
-                    h = h.add(s.lanewise(LSHR, 8));
-                    x = x.add(x).add(x);
+        for (int i = 0; i < rowCount; i++) {
+            long row = rowOffset + i * rowBytes;
+            IntVector total = IntVector.zero(I);
+            ShortVector a = ShortVector.zero(S);
+            ShortVector h = a;
+            // Fold outside the inner loop: a branch with a call inside it makes the JIT spill the accumulators.
+            for (int segment = 0; segment < blocks; segment += FOLD_BLOCKS) {
+                int chunkEnd = Math.min(blocks, segment + FOLD_BLOCKS) * HALVES;
+                for (int chunk = segment * HALVES; chunk < chunkEnd; chunk++) {
+                    // x' = x ^ 0x80 obeys the same recurrence x' <- 3x' (mod 256) and turns the unsigned thresholds
+                    // into signed ones: x >= 171 <=> x' > 42, x < 86 <=> x' < -42 (one vpcmpgtb each)
+                    ByteVector x = ByteVector.fromMemorySegment(B, w, row + (long) chunk * W, LE)
+                            .lanewise(VectorOperators.XOR, (byte) 0x80);
+                    int col = chunk / HALVES * Base3Format.BLOCK_COLS + chunk % HALVES * W;
+                    // One digit per pass; the JIT unrolls the five. (Five hand-written copies compiled to code that
+                    // spilled its accumulators and ran at half this speed.)
+                    for (int digit = 0; digit < Base3Format.TRITS_PER_BYTE; digit++) {
+                        ByteVector u = ByteVector.fromArray(B, biased,
+                                uOff + col + digit * Base3Format.BLOCK_BYTES);
+                        // v = u ^ minus where T != 0: one activation load instead of u and nu (the former two-blend
+                        // form was ~7% slower; docs/BENCHMARKS.md, session 4)
+                        VectorMask<Byte> minus = x.compare(LT, low);
+                        ShortVector s = zero.blend(u.lanewise(VectorOperators.XOR, zero.blend(ones, minus)),
+                                x.compare(GT, high).or(minus)).reinterpretAsShorts();
+                        a = a.add(s);
+                        h = h.add(s.lanewise(LSHR, 8));
+                        x = x.add(x).add(x);
+                    }
                 }
+                total = fold(total, a, h);
+                a = a.broadcast(0);
+                h = a;
             }
-            total = fold(total, a, h);
-            a = a.broadcast(0);
-            h = a;
+            out[outOff + i] = (total.reduceLanes(VectorOperators.ADD) - rowBias[biasOff + i]) * factor;
         }
-        return total.reduceLanes(VectorOperators.ADD);
     }
 
     private static IntVector fold(IntVector total, ShortVector a, ShortVector h) {

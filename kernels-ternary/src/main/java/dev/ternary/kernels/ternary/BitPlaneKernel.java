@@ -4,6 +4,7 @@ import static jdk.incubator.vector.VectorOperators.ADD;
 import static jdk.incubator.vector.VectorOperators.BIT_COUNT;
 import static jdk.incubator.vector.VectorOperators.LSHL;
 import static jdk.incubator.vector.VectorOperators.NE;
+import static jdk.incubator.vector.VectorOperators.XOR;
 
 import dev.ternary.kernels.format.BitPlaneFormat;
 import dev.ternary.kernels.quant.Int8Activations;
@@ -16,9 +17,11 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Popcount GEMV/GEMM over {@link BitPlaneFormat}: the activations are cut into their 8 two's-complement bit planes
- * {@code X_b} (once per token, cached in {@link Int8Activations}), and a row's integer dot product is
- * {@code sum_b w_b (popcount(P & X_b) - popcount(M & X_b))}, {@code w_b = 2^b}, {@code w_7 = -128}. Per 512 weights
- * and plane that is two ANDs and two population counts on 64-bit lanes: no multiplication, no lookup tables, and
+ * {@code X_b} (once per token, cached in {@link Int8Activations}). Since {@code -q = ~q + 1}, a row's integer dot
+ * product is {@code sum_b w_b popcount(NZ & (X_b ^ M)) + n-}, where {@code NZ = P | M} marks the nonzero weights,
+ * {@code w_b = 2^b}, {@code w_7 = -128}, and {@code n-}, the row's count of -1 weights, is fixed when the row is
+ * packed ({@link #rowBias}). Per 512 weights and plane that is one ternary-logic op (C2 fuses the AND and XOR into
+ * {@code vpternlogq}), one population count and one add on 64-bit lanes: no multiplication, no lookup tables, and
  * no narrow accumulators to fold. On AVX-512 with {@code VPOPCNTDQ} each count is one {@code vpopcntq}; the
  * per-plane counts stay in 8 long accumulators and are weighted by shifts once per row.
  */
@@ -76,39 +79,135 @@ final class BitPlaneKernel {
     }
 
     /**
-     * The exact {@code sum T*q} of one row.
-     *
-     * @param pOff offset of the token's planes in {@code planes}
+     * What a row's plane sums carry on top of {@code sum T*q}: they count {@code ~q} for {@code T = -1}, which is
+     * {@code -q - 1}, so the bias is minus the number of {@code -1} weights.
      */
-    static int dot(MemorySegment w, long rowOffset, int blocks, long[] planes, int pOff) {
-        LongVector a0 = LongVector.zero(L), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
-        int vl = L.length();
-        for (int k = 0; k < blocks; k++) {
-            for (int j = 0; j < WORDS; j += vl) {
-                long o = rowOffset + (long) k * BitPlaneFormat.BLOCK_BYTES + j * 8L;
-                LongVector p = LongVector.fromMemorySegment(L, w, o, LE);
-                LongVector m = LongVector.fromMemorySegment(L, w, o + BitPlaneFormat.PLANE_BYTES, LE);
-                int x = pOff + k * BLOCK_WORDS + j;
-                // written out per plane: vectors passed to a helper that C2 does not inline get boxed
-                LongVector x0 = LongVector.fromArray(L, planes, x);
-                a0 = a0.add(p.and(x0).lanewise(BIT_COUNT)).sub(m.and(x0).lanewise(BIT_COUNT));
-                LongVector x1 = LongVector.fromArray(L, planes, x + WORDS);
-                a1 = a1.add(p.and(x1).lanewise(BIT_COUNT)).sub(m.and(x1).lanewise(BIT_COUNT));
-                LongVector x2 = LongVector.fromArray(L, planes, x + 2 * WORDS);
-                a2 = a2.add(p.and(x2).lanewise(BIT_COUNT)).sub(m.and(x2).lanewise(BIT_COUNT));
-                LongVector x3 = LongVector.fromArray(L, planes, x + 3 * WORDS);
-                a3 = a3.add(p.and(x3).lanewise(BIT_COUNT)).sub(m.and(x3).lanewise(BIT_COUNT));
-                LongVector x4 = LongVector.fromArray(L, planes, x + 4 * WORDS);
-                a4 = a4.add(p.and(x4).lanewise(BIT_COUNT)).sub(m.and(x4).lanewise(BIT_COUNT));
-                LongVector x5 = LongVector.fromArray(L, planes, x + 5 * WORDS);
-                a5 = a5.add(p.and(x5).lanewise(BIT_COUNT)).sub(m.and(x5).lanewise(BIT_COUNT));
-                LongVector x6 = LongVector.fromArray(L, planes, x + 6 * WORDS);
-                a6 = a6.add(p.and(x6).lanewise(BIT_COUNT)).sub(m.and(x6).lanewise(BIT_COUNT));
-                LongVector x7 = LongVector.fromArray(L, planes, x + 7 * WORDS);
-                a7 = a7.add(p.and(x7).lanewise(BIT_COUNT)).sub(m.and(x7).lanewise(BIT_COUNT));
-            }
+    static int rowBias(byte[] trits, int offset, int cols) {
+        int negatives = 0;
+        for (int c = 0; c < cols; c++) {
+            negatives += trits[offset + c] < 0 ? 1 : 0;
         }
-        // plane b weighs 2^b, the sign plane -128: one weighted vector, one horizontal sum per row
+        return -negatives;
+    }
+
+    /**
+     * {@code out[outOff + i] = factor * (exact sum T*q of row i)} for {@code rowCount} consecutive rows. One call
+     * covers a worker's rows: per call C2 sets up the loads' bounds checks once, which per row cost about a third of
+     * a 2048-column row's time.
+     *
+     * @param rowOffset offset of the first row in {@code w}
+     * @param pOff offset of the token's planes in {@code planes}
+     * @param rowBias the rows' {@link #rowBias}, {@code rowBias[biasOff + i]} for row {@code i}
+     */
+    static void dotRows(MemorySegment w, long rowOffset, long rowBytes, int rowCount, int blocks, long[] planes,
+                        int pOff, int[] rowBias, int biasOff, float factor, float[] out, int outOff) {
+        int vl = L.length();
+        for (int i = 0; i < rowCount; i++) {
+            long row = rowOffset + i * rowBytes;
+            LongVector a0 = LongVector.zero(L), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+            for (int k = 0; k < blocks; k++) {
+                for (int j = 0; j < WORDS; j += vl) {
+                    long o = row + (long) k * BitPlaneFormat.BLOCK_BYTES + j * 8L;
+                    LongVector p = LongVector.fromMemorySegment(L, w, o, LE);
+                    LongVector m = LongVector.fromMemorySegment(L, w, o + BitPlaneFormat.PLANE_BYTES, LE);
+                    int x = pOff + k * BLOCK_WORDS + j;
+                    // T * q = q where T = 1, ~q + 1 where T = -1: per plane, the nonzero weights' bits of q, flipped
+                    // where T = -1 (one ternary-logic op); the +1s are the row's bias
+                    LongVector nz = p.or(m);
+                    // written out per plane: vectors passed to a helper that C2 does not inline get boxed
+                    LongVector x0 = LongVector.fromArray(L, planes, x);
+                    a0 = a0.add(nz.and(x0.lanewise(XOR, m)).lanewise(BIT_COUNT));
+                    LongVector x1 = LongVector.fromArray(L, planes, x + WORDS);
+                    a1 = a1.add(nz.and(x1.lanewise(XOR, m)).lanewise(BIT_COUNT));
+                    LongVector x2 = LongVector.fromArray(L, planes, x + 2 * WORDS);
+                    a2 = a2.add(nz.and(x2.lanewise(XOR, m)).lanewise(BIT_COUNT));
+                    LongVector x3 = LongVector.fromArray(L, planes, x + 3 * WORDS);
+                    a3 = a3.add(nz.and(x3.lanewise(XOR, m)).lanewise(BIT_COUNT));
+                    LongVector x4 = LongVector.fromArray(L, planes, x + 4 * WORDS);
+                    a4 = a4.add(nz.and(x4.lanewise(XOR, m)).lanewise(BIT_COUNT));
+                    LongVector x5 = LongVector.fromArray(L, planes, x + 5 * WORDS);
+                    a5 = a5.add(nz.and(x5.lanewise(XOR, m)).lanewise(BIT_COUNT));
+                    LongVector x6 = LongVector.fromArray(L, planes, x + 6 * WORDS);
+                    a6 = a6.add(nz.and(x6.lanewise(XOR, m)).lanewise(BIT_COUNT));
+                    LongVector x7 = LongVector.fromArray(L, planes, x + 7 * WORDS);
+                    a7 = a7.add(nz.and(x7.lanewise(XOR, m)).lanewise(BIT_COUNT));
+                }
+            }
+            out[outOff + i] = (weighted(a0, a1, a2, a3, a4, a5, a6, a7) - rowBias[biasOff + i]) * factor;
+        }
+    }
+
+    /**
+     * {@link #dotRows} for two tokens at once ({@code pOffA}, {@code pOffB}), for the GEMM: each weight block is
+     * loaded, and {@code P | M} formed, once for both, and the loop's overhead is shared (64-token GEMM at 2560x6912:
+     * 91 to 70 µs per token; docs/BENCHMARKS.md, session 7).
+     */
+    static void dotRowsPair(MemorySegment w, long rowOffset, long rowBytes, int rowCount, int blocks, long[] planes,
+                            int pOffA, int pOffB, int[] rowBias, int biasOff, float factorA, float factorB,
+                            float[] out, int outOffA, int outOffB) {
+        int vl = L.length();
+        for (int i = 0; i < rowCount; i++) {
+            long row = rowOffset + i * rowBytes;
+            LongVector a0 = LongVector.zero(L), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+            LongVector b0 = a0, b1 = a0, b2 = a0, b3 = a0, b4 = a0, b5 = a0, b6 = a0, b7 = a0;
+            for (int k = 0; k < blocks; k++) {
+                for (int j = 0; j < WORDS; j += vl) {
+                    long o = row + (long) k * BitPlaneFormat.BLOCK_BYTES + j * 8L;
+                    LongVector p = LongVector.fromMemorySegment(L, w, o, LE);
+                    LongVector m = LongVector.fromMemorySegment(L, w, o + BitPlaneFormat.PLANE_BYTES, LE);
+                    LongVector nz = p.or(m);
+                    int x = pOffA + k * BLOCK_WORDS + j;
+                    int y = pOffB + k * BLOCK_WORDS + j;
+                    a0 = a0.add(nz.and(LongVector.fromArray(L, planes, x).lanewise(XOR, m))
+                            .lanewise(BIT_COUNT));
+                    b0 = b0.add(nz.and(LongVector.fromArray(L, planes, y).lanewise(XOR, m))
+                            .lanewise(BIT_COUNT));
+                    a1 = a1.add(nz.and(LongVector.fromArray(L, planes, x + WORDS).lanewise(XOR, m))
+                            .lanewise(BIT_COUNT));
+                    b1 = b1.add(nz.and(LongVector.fromArray(L, planes, y + WORDS).lanewise(XOR, m))
+                            .lanewise(BIT_COUNT));
+                    a2 = a2.add(nz.and(LongVector.fromArray(L, planes, x + 2 * WORDS).lanewise(XOR, m))
+                            .lanewise(BIT_COUNT));
+                    b2 = b2.add(nz.and(LongVector.fromArray(L, planes, y + 2 * WORDS).lanewise(XOR, m))
+                            .lanewise(BIT_COUNT));
+                    a3 = a3.add(nz.and(LongVector.fromArray(L, planes, x + 3 * WORDS).lanewise(XOR, m))
+                            .lanewise(BIT_COUNT));
+                    b3 = b3.add(nz.and(LongVector.fromArray(L, planes, y + 3 * WORDS).lanewise(XOR, m))
+                            .lanewise(BIT_COUNT));
+                    a4 = a4.add(nz.and(LongVector.fromArray(L, planes, x + 4 * WORDS).lanewise(XOR, m))
+                            .lanewise(BIT_COUNT));
+                    b4 = b4.add(nz.and(LongVector.fromArray(L, planes, y + 4 * WORDS).lanewise(XOR, m))
+                            .lanewise(BIT_COUNT));
+                    a5 = a5.add(nz.and(LongVector.fromArray(L, planes, x + 5 * WORDS).lanewise(XOR, m))
+                            .lanewise(BIT_COUNT));
+                    b5 = b5.add(nz.and(LongVector.fromArray(L, planes, y + 5 * WORDS).lanewise(XOR, m))
+                            .lanewise(BIT_COUNT));
+                    a6 = a6.add(nz.and(LongVector.fromArray(L, planes, x + 6 * WORDS).lanewise(XOR, m))
+                            .lanewise(BIT_COUNT));
+                    b6 = b6.add(nz.and(LongVector.fromArray(L, planes, y + 6 * WORDS).lanewise(XOR, m))
+                            .lanewise(BIT_COUNT));
+                    a7 = a7.add(nz.and(LongVector.fromArray(L, planes, x + 7 * WORDS).lanewise(XOR, m))
+                            .lanewise(BIT_COUNT));
+                    b7 = b7.add(nz.and(LongVector.fromArray(L, planes, y + 7 * WORDS).lanewise(XOR, m))
+                            .lanewise(BIT_COUNT));
+                }
+            }
+            // written out (see weighted): C2 did not inline a call here and boxed the vectors, 100x slower
+            LongVector sumA = a0.add(a1.lanewise(LSHL, 1)).add(a2.lanewise(LSHL, 2)).add(a3.lanewise(LSHL, 3))
+                    .add(a4.lanewise(LSHL, 4)).add(a5.lanewise(LSHL, 5)).add(a6.lanewise(LSHL, 6))
+                    .sub(a7.lanewise(LSHL, 7));
+            LongVector sumB = b0.add(b1.lanewise(LSHL, 1)).add(b2.lanewise(LSHL, 2)).add(b3.lanewise(LSHL, 3))
+                    .add(b4.lanewise(LSHL, 4)).add(b5.lanewise(LSHL, 5)).add(b6.lanewise(LSHL, 6))
+                    .sub(b7.lanewise(LSHL, 7));
+            int bias = rowBias[biasOff + i];
+            out[outOffA + i] = ((int) sumA.reduceLanes(ADD) - bias) * factorA;
+            out[outOffB + i] = ((int) sumB.reduceLanes(ADD) - bias) * factorB;
+        }
+    }
+
+    /** Plane {@code b}'s counts weigh {@code 2^b}, the sign plane's {@code -128}: one weighted vector, one sum. */
+    private static int weighted(LongVector a0, LongVector a1, LongVector a2, LongVector a3, LongVector a4,
+                                LongVector a5, LongVector a6, LongVector a7) {
         LongVector sum = a0.add(a1.lanewise(LSHL, 1)).add(a2.lanewise(LSHL, 2)).add(a3.lanewise(LSHL, 3))
                 .add(a4.lanewise(LSHL, 4)).add(a5.lanewise(LSHL, 5)).add(a6.lanewise(LSHL, 6))
                 .sub(a7.lanewise(LSHL, 7));

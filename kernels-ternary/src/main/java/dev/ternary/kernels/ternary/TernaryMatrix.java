@@ -37,11 +37,17 @@ public final class TernaryMatrix implements AutoCloseable {
     private final Arena arena;
     private final boolean ownsArena;
     private final MemorySegment packed;
-    private final int[] rowBias; // base3 only
+    /** Per row, what the base-3 and bit-plane kernels' sums carry on top of {@code sum T*q}; null for 2-bit. */
+    private final int[] rowBias;
     private final Job job = new Job();
     private final TokenLaneGemm tokenLane;
     /** Bytes of lookup tables a per-token GEMM tile may keep hot (most of this machine's 512 KiB L2). */
     private static final long TABLE_BUDGET = 384 << 10;
+    /**
+     * Weight bytes per row tile when several tokens pass over the same rows in the per-token kernels: the tile stays
+     * in L2 from one token to the next.
+     */
+    private static final long ROW_TILE_BYTES = 64 << 10;
 
     private TernaryMatrix(TernaryFormat format, int rows, int cols, float weightScale, Arena arena, boolean owns) {
         if (rows <= 0 || cols <= 0) {
@@ -55,14 +61,15 @@ public final class TernaryMatrix implements AutoCloseable {
         this.ownsArena = owns;
         this.packed = arena.allocate(format.packedBytes(rows, cols), 64);
         format.fillZero(packed, rows, cols);
-        this.rowBias = format instanceof Base3Format ? new int[rows] : null;
-        this.tokenLane = new TokenLaneGemm(TokenLaneLayout.of(format), packed, rows, format.paddedCols(cols),
-                switch (format) {
-                    case Base3Format b3 -> b3.rowBytes(cols);
-                    case BitPlaneFormat bp -> bp.rowBytes(cols);
-                    case Lut2Format lut -> 0;
-                },
-                format instanceof Lut2Format lut ? lut.blockBytes(cols) : 0);
+        this.rowBias = format instanceof Lut2Format ? null : new int[rows];
+        this.tokenLane = switch (format) {
+            case Base3Format b3 -> new TokenLaneGemm(TokenLaneLayout.BASE3, packed, rows, b3.paddedCols(cols),
+                    b3.rowBytes(cols), 0);
+            case Lut2Format lut -> new TokenLaneGemm(TokenLaneLayout.LUT2, packed, rows, lut.paddedCols(cols), 0,
+                    lut.blockBytes(cols));
+            // its per-token kernel over L2-sized row tiles beats the table GEMM (docs/BENCHMARKS.md, session 7)
+            case BitPlaneFormat bp -> null;
+        };
     }
 
     /**
@@ -153,7 +160,8 @@ public final class TernaryMatrix implements AutoCloseable {
         int off = Math.toIntExact(offset);
         format.packRow(src, off, rows, cols, row, packed);
         if (rowBias != null) {
-            rowBias[row] = Base3Kernel.rowBias(src, off, cols);
+            rowBias[row] = format instanceof Base3Format ? Base3Kernel.rowBias(src, off, cols)
+                    : BitPlaneKernel.rowBias(src, off, cols);
         }
     }
 
@@ -224,10 +232,12 @@ public final class TernaryMatrix implements AutoCloseable {
      * How many of {@code tokens} {@link #gemm} gives to {@link TokenLaneGemm}: its full token groups, and a last
      * partial group only if it is full enough to beat per-token kernels (its empty lanes cost as much as full ones).
      * The thresholds are measured (docs/BENCHMARKS.md): the base-3 GEMV is slow, so a group pays from 3/8 full; the
-     * 2-bit lookup GEMV is fast, so only a nearly full group does (the bit-plane GEMV, as fast per token as a full
-     * group, takes the same threshold; not measured separately).
+     * 2-bit lookup GEMV is fast, so only a nearly full group does. The bit-plane format has no token-lane GEMM.
      */
     int tokenLaneTokens(int tokens) {
+        if (tokenLane == null) {
+            return 0;
+        }
         int lanes = TokenLaneGemm.LANES;
         int full = tokens / lanes * lanes;
         int minPartial = format instanceof Base3Format ? lanes * 3 / 8 : lanes * 7 / 8;
@@ -366,12 +376,12 @@ public final class TernaryMatrix implements AutoCloseable {
             int blocks = b3.paddedCols(cols) / Base3Format.BLOCK_COLS;
             long rowBytes = b3.rowBytes(cols);
             boolean single = mode == Mode.GEMV;
-            for (int r = rowFrom; r < rowTo; r++) {
+            int tile = single ? rowTo - rowFrom : Math.max(1, (int) (ROW_TILE_BYTES / rowBytes));
+            for (int r = rowFrom; r < rowTo; r += tile) {
+                int n = Math.min(tile, rowTo - r);
                 for (int t = tokenFrom; t < tokenTo; t++) {
-                    int sum = Base3Kernel.dotBiased(packed, r * rowBytes, blocks, biased, t * stride)
-                            - rowBias[r];
-                    float factor = weightScale * x.dequantScale(t);
-                    out[single ? r : t * rows + r] = sum * factor;
+                    Base3Kernel.dotRows(packed, r * rowBytes, rowBytes, n, blocks, biased, t * stride, rowBias, r,
+                            weightScale * x.dequantScale(t), out, (single ? 0 : t * rows) + r);
                 }
             }
         }
@@ -382,10 +392,18 @@ public final class TernaryMatrix implements AutoCloseable {
             int blocks = bp.paddedCols(cols) / BitPlaneFormat.BLOCK_COLS;
             long rowBytes = bp.rowBytes(cols);
             boolean single = mode == Mode.GEMV;
-            for (int r = rowFrom; r < rowTo; r++) {
-                for (int t = tokenFrom; t < tokenTo; t++) {
-                    int sum = BitPlaneKernel.dot(packed, r * rowBytes, blocks, planes, t * tokenWords);
-                    out[single ? r : t * rows + r] = sum * (weightScale * x.dequantScale(t));
+            int tile = single ? rowTo - rowFrom : Math.max(1, (int) (ROW_TILE_BYTES / rowBytes));
+            for (int r = rowFrom; r < rowTo; r += tile) {
+                int n = Math.min(tile, rowTo - r);
+                int t = tokenFrom;
+                for (; t + 1 < tokenTo; t += 2) {
+                    BitPlaneKernel.dotRowsPair(packed, r * rowBytes, rowBytes, n, blocks, planes, t * tokenWords,
+                            (t + 1) * tokenWords, rowBias, r, weightScale * x.dequantScale(t),
+                            weightScale * x.dequantScale(t + 1), out, t * rows + r, (t + 1) * rows + r);
+                }
+                if (t < tokenTo) {
+                    BitPlaneKernel.dotRows(packed, r * rowBytes, rowBytes, n, blocks, planes, t * tokenWords,
+                            rowBias, r, weightScale * x.dequantScale(t), out, (single ? 0 : t * rows) + r);
                 }
             }
         }

@@ -2,7 +2,6 @@ package dev.ternary.kernels.ternary;
 
 import static jdk.incubator.vector.VectorOperators.S2I;
 
-import dev.ternary.kernels.format.BitPlaneFormat;
 import dev.ternary.kernels.parallel.KernelThreads;
 import dev.ternary.kernels.parallel.RangeTask;
 import dev.ternary.kernels.quant.Int8Activations;
@@ -47,7 +46,6 @@ final class TokenLaneGemm {
      */
     static final int TABLE_BUDGET = 128 << 10;
     private static final ValueLayout.OfLong WORD = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final int ENTRY = LANES;
     private static final int POSITION = 256 * LANES;
 
@@ -74,7 +72,7 @@ final class TokenLaneGemm {
     private int groupTokens;
 
     /**
-     * @param rowBytes  bytes per row (base-3, bit-plane), unused for 2-bit
+     * @param rowBytes  bytes per row (base-3), unused for 2-bit
      * @param blockBytes bytes per 16-row block (2-bit), unused for base-3
      */
     TokenLaneGemm(TokenLaneLayout layout, MemorySegment packed, int rows, int paddedCols, long rowBytes,
@@ -163,7 +161,6 @@ final class TokenLaneGemm {
                 switch (layout) {
                     case BASE3 -> rowsBase3(packed, rowBytes, 0, rows, p0, p1, s.tables, acc);
                     case LUT2 -> rowsLut2(packed, blockBytes, 0, rows, p0, p1, s.tables, acc);
-                    case BIT_PLANE -> rowsBitPlane(packed, rowBytes, 0, rows, p0, p1, s.tables, acc);
                 }
             }
             accs[worker] = acc;
@@ -266,54 +263,6 @@ final class TokenLaneGemm {
                 int i5 = t + 5 * POSITION + ((int) (v >>> 40) & 0xFF) * ENTRY;
                 int i6 = t + 6 * POSITION + ((int) (v >>> 48) & 0xFF) * ENTRY;
                 int i7 = t + 7 * POSITION + ((int) (v >>> 56)) * ENTRY;
-                a0 = a0.add(ShortVector.fromArray(S, tab, i0));
-                a1 = a1.add(ShortVector.fromArray(S, tab, i0 + SL));
-                b0 = b0.add(ShortVector.fromArray(S, tab, i1));
-                b1 = b1.add(ShortVector.fromArray(S, tab, i1 + SL));
-                a0 = a0.add(ShortVector.fromArray(S, tab, i2));
-                a1 = a1.add(ShortVector.fromArray(S, tab, i2 + SL));
-                b0 = b0.add(ShortVector.fromArray(S, tab, i3));
-                b1 = b1.add(ShortVector.fromArray(S, tab, i3 + SL));
-                a0 = a0.add(ShortVector.fromArray(S, tab, i4));
-                a1 = a1.add(ShortVector.fromArray(S, tab, i4 + SL));
-                b0 = b0.add(ShortVector.fromArray(S, tab, i5));
-                b1 = b1.add(ShortVector.fromArray(S, tab, i5 + SL));
-                a0 = a0.add(ShortVector.fromArray(S, tab, i6));
-                a1 = a1.add(ShortVector.fromArray(S, tab, i6 + SL));
-                b0 = b0.add(ShortVector.fromArray(S, tab, i7));
-                b1 = b1.add(ShortVector.fromArray(S, tab, i7 + SL));
-            }
-            accumulate(a0.add(b0), a1.add(b1), acc, (r - r0) * LANES);
-        }
-    }
-
-    /**
-     * Bit-plane rows: 8 positions (32 columns) come as one int of plus bits and one of minus bits; their nibbles,
-     * recombined bytewise, are the 8 table indices (even positions from the low nibbles, odd from the high ones).
-     */
-    static void rowsBitPlane(MemorySegment w, long rowBytes, int r0, int r1, int p0, int p1, short[] tab,
-                             int[] acc) {
-        int n = p1 - p0;
-        for (int r = r0; r < r1; r++) {
-            long row = r * rowBytes;
-            ShortVector a0 = ShortVector.zero(S), a1 = a0, b0 = a0, b1 = a0;
-            for (int g = 0; g < n; g += 8) {
-                int col = 4 * (p0 + g);
-                long at = row + (long) (col / BitPlaneFormat.BLOCK_COLS) * BitPlaneFormat.BLOCK_BYTES
-                        + (col % BitPlaneFormat.BLOCK_COLS) / 8;
-                int plus = w.get(INT, at);
-                int minus = w.get(INT, at + BitPlaneFormat.PLANE_BYTES);
-                int even = (plus & 0x0F0F0F0F) | ((minus & 0x0F0F0F0F) << 4);
-                int odd = ((plus >>> 4) & 0x0F0F0F0F) | (minus & 0xF0F0F0F0);
-                int t = g * POSITION;
-                int i0 = t + (even & 0xFF) * ENTRY;
-                int i1 = t + POSITION + (odd & 0xFF) * ENTRY;
-                int i2 = t + 2 * POSITION + ((even >>> 8) & 0xFF) * ENTRY;
-                int i3 = t + 3 * POSITION + ((odd >>> 8) & 0xFF) * ENTRY;
-                int i4 = t + 4 * POSITION + ((even >>> 16) & 0xFF) * ENTRY;
-                int i5 = t + 5 * POSITION + ((odd >>> 16) & 0xFF) * ENTRY;
-                int i6 = t + 6 * POSITION + (even >>> 24) * ENTRY;
-                int i7 = t + 7 * POSITION + (odd >>> 24) * ENTRY;
                 a0 = a0.add(ShortVector.fromArray(S, tab, i0));
                 a1 = a1.add(ShortVector.fromArray(S, tab, i0 + SL));
                 b0 = b0.add(ShortVector.fromArray(S, tab, i1));

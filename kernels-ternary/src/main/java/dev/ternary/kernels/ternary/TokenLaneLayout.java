@@ -1,9 +1,7 @@
 package dev.ternary.kernels.ternary;
 
 import dev.ternary.kernels.format.Base3Format;
-import dev.ternary.kernels.format.BitPlaneFormat;
 import dev.ternary.kernels.format.Lut2Format;
-import dev.ternary.kernels.format.TernaryFormat;
 
 /**
  * What {@link TokenLaneGemm} needs to know about a format: the packed weight byte is its table index, so per format
@@ -49,21 +47,6 @@ enum TokenLaneLayout {
         boolean occurs(int b) {
             return true; // 13 values are never written by the packer; they get the entry of the trits they decode to
         }
-    },
-    /**
-     * {@link BitPlaneFormat}: 4 consecutive columns of one row, as the byte {@code plus nibble | minus nibble << 4}
-     * (assembled from the two planes by {@link TokenLaneGemm}); 81 of the 256 values occur.
-     */
-    BIT_PLANE(4) {
-        @Override
-        int digit(int b, int k) {
-            return 1 + ((b >>> k) & 1) - ((b >>> (4 + k)) & 1);
-        }
-
-        @Override
-        boolean occurs(int b) {
-            return (b & (b >>> 4) & 15) == 0; // never plus and minus for the same column
-        }
     };
 
     /** Trits per byte. */
@@ -107,14 +90,6 @@ enum TokenLaneLayout {
             }
         }
         this.twins = java.util.Arrays.copyOf(pairs, n);
-    }
-
-    static TokenLaneLayout of(TernaryFormat format) {
-        return switch (format) {
-            case Lut2Format lut -> LUT2;
-            case Base3Format b3 -> BASE3;
-            case BitPlaneFormat bp -> BIT_PLANE;
-        };
     }
 
     /** Table positions (packed bytes) per row for the padded column count. */
