@@ -343,7 +343,9 @@ public final class DenseMatrix implements AutoCloseable {
     /**
      * {@link #q8Dot} of rows {@code r} and {@code r + 1} in one pass, scaled, into {@code y[yAt]} and
      * {@code y[yAt + 1]}: four independent FMA chains instead of two, and one activation load for both rows. Each
-     * row's chains and order are those of {@link #q8Dot}, so the results are the same bit for bit.
+     * row's chains and order are those of {@link #q8Dot}, so the results are the same bit for bit. It widens with
+     * one {@code B2F} conversion per half: with {@code B2I} then {@code I2F}, as in {@link #q8Dot}, this larger method
+     * went past C2's inlining budget and decode allocated boxed vectors (DecodeAllocationTest).
      */
     private void q8DotPair(int r, float[] x, int xOffset, float[] lanes, float[] y, int yAt) {
         long base0 = (long) r * cols;
@@ -358,14 +360,10 @@ public final class DenseMatrix implements AutoCloseable {
             ByteVector b1 = ByteVector.fromMemorySegment(B_HALF, data, base1 + c, LE);
             FloatVector xe = FloatVector.fromArray(F, x, xOffset + c);
             FloatVector xo = FloatVector.fromArray(F, x, xOffset + c + V);
-            even0 = ((FloatVector) ((IntVector) b0.convertShape(VectorOperators.B2I, I_FULL, 0))
-                    .convert(VectorOperators.I2F, 0)).fma(xe, even0);
-            odd0 = ((FloatVector) ((IntVector) b0.convertShape(VectorOperators.B2I, I_FULL, 1))
-                    .convert(VectorOperators.I2F, 0)).fma(xo, odd0);
-            even1 = ((FloatVector) ((IntVector) b1.convertShape(VectorOperators.B2I, I_FULL, 0))
-                    .convert(VectorOperators.I2F, 0)).fma(xe, even1);
-            odd1 = ((FloatVector) ((IntVector) b1.convertShape(VectorOperators.B2I, I_FULL, 1))
-                    .convert(VectorOperators.I2F, 0)).fma(xo, odd1);
+            even0 = ((FloatVector) b0.convertShape(VectorOperators.B2F, F, 0)).fma(xe, even0);
+            odd0 = ((FloatVector) b0.convertShape(VectorOperators.B2F, F, 1)).fma(xo, odd0);
+            even1 = ((FloatVector) b1.convertShape(VectorOperators.B2F, F, 0)).fma(xe, even1);
+            odd1 = ((FloatVector) b1.convertShape(VectorOperators.B2F, F, 1)).fma(xo, odd1);
         }
         float sum0 = sumLanes(even0.add(odd0), lanes);
         float sum1 = sumLanes(even1.add(odd1), lanes);
