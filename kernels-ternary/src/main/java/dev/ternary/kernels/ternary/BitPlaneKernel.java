@@ -133,7 +133,12 @@ final class BitPlaneKernel {
                     a7 = a7.add(nz.and(x7.lanewise(XOR, m)).lanewise(BIT_COUNT));
                 }
             }
-            out[outOff + i] = (weighted(a0, a1, a2, a3, a4, a5, a6, a7) - rowBias[biasOff + i]) * factor;
+            // plane b weighs 2^b, the sign plane -128; written out, not a helper: in dotRowsPair C2 did not inline
+            // one and boxed the vectors (100x slower)
+            LongVector sum = a0.add(a1.lanewise(LSHL, 1)).add(a2.lanewise(LSHL, 2)).add(a3.lanewise(LSHL, 3))
+                    .add(a4.lanewise(LSHL, 4)).add(a5.lanewise(LSHL, 5)).add(a6.lanewise(LSHL, 6))
+                    .sub(a7.lanewise(LSHL, 7));
+            out[outOff + i] = ((int) sum.reduceLanes(ADD) - rowBias[biasOff + i]) * factor;
         }
     }
 
@@ -192,7 +197,7 @@ final class BitPlaneKernel {
                             .lanewise(BIT_COUNT));
                 }
             }
-            // written out (see weighted): C2 did not inline a call here and boxed the vectors, 100x slower
+            // weighted as in dotRows, written out for the same reason
             LongVector sumA = a0.add(a1.lanewise(LSHL, 1)).add(a2.lanewise(LSHL, 2)).add(a3.lanewise(LSHL, 3))
                     .add(a4.lanewise(LSHL, 4)).add(a5.lanewise(LSHL, 5)).add(a6.lanewise(LSHL, 6))
                     .sub(a7.lanewise(LSHL, 7));
@@ -203,14 +208,5 @@ final class BitPlaneKernel {
             out[outOffA + i] = ((int) sumA.reduceLanes(ADD) - bias) * factorA;
             out[outOffB + i] = ((int) sumB.reduceLanes(ADD) - bias) * factorB;
         }
-    }
-
-    /** Plane {@code b}'s counts weigh {@code 2^b}, the sign plane's {@code -128}: one weighted vector, one sum. */
-    private static int weighted(LongVector a0, LongVector a1, LongVector a2, LongVector a3, LongVector a4,
-                                LongVector a5, LongVector a6, LongVector a7) {
-        LongVector sum = a0.add(a1.lanewise(LSHL, 1)).add(a2.lanewise(LSHL, 2)).add(a3.lanewise(LSHL, 3))
-                .add(a4.lanewise(LSHL, 4)).add(a5.lanewise(LSHL, 5)).add(a6.lanewise(LSHL, 6))
-                .sub(a7.lanewise(LSHL, 7));
-        return (int) sum.reduceLanes(ADD);
     }
 }

@@ -376,7 +376,7 @@ public final class TernaryMatrix implements AutoCloseable {
             int blocks = b3.paddedCols(cols) / Base3Format.BLOCK_COLS;
             long rowBytes = b3.rowBytes(cols);
             boolean single = mode == Mode.GEMV;
-            int tile = single ? rowTo - rowFrom : Math.max(1, (int) (ROW_TILE_BYTES / rowBytes));
+            int tile = single ? rowTo - rowFrom : rowTile(rowBytes);
             for (int r = rowFrom; r < rowTo; r += tile) {
                 int n = Math.min(tile, rowTo - r);
                 for (int t = tokenFrom; t < tokenTo; t++) {
@@ -386,13 +386,18 @@ public final class TernaryMatrix implements AutoCloseable {
             }
         }
 
+        /** Rows per tile of {@link #ROW_TILE_BYTES} when several tokens pass over the same rows. */
+        private static int rowTile(long rowBytes) {
+            return Math.max(1, (int) (ROW_TILE_BYTES / rowBytes));
+        }
+
         private void runBitPlane(BitPlaneFormat bp, int rowFrom, int rowTo) {
             long[] planes = BitPlaneKernel.planes(x, tokenFrom);
             int tokenWords = BitPlaneKernel.tokenWords(x.stride());
             int blocks = bp.paddedCols(cols) / BitPlaneFormat.BLOCK_COLS;
             long rowBytes = bp.rowBytes(cols);
             boolean single = mode == Mode.GEMV;
-            int tile = single ? rowTo - rowFrom : Math.max(1, (int) (ROW_TILE_BYTES / rowBytes));
+            int tile = single ? rowTo - rowFrom : rowTile(rowBytes);
             for (int r = rowFrom; r < rowTo; r += tile) {
                 int n = Math.min(tile, rowTo - r);
                 int t = tokenFrom;
