@@ -2,7 +2,6 @@ package dev.ternary.kernels.ternary;
 
 import dev.ternary.kernels.format.Base3Format;
 import dev.ternary.kernels.format.BitPlaneFormat;
-import dev.ternary.kernels.format.BitSliceFormat;
 import dev.ternary.kernels.format.HfBitNetLayout;
 import dev.ternary.kernels.format.Lut2Format;
 import dev.ternary.kernels.format.TernaryFormat;
@@ -38,10 +37,7 @@ public final class TernaryMatrix implements AutoCloseable {
     private final Arena arena;
     private final boolean ownsArena;
     private final MemorySegment packed;
-    /**
-     * Per row, what the base-3 and bit-plane kernels' sums carry on top of {@code sum T*q} (bit-slice rows are
-     * decoded to bit planes); null for 2-bit.
-     */
+    /** Per row, what the base-3 and bit-plane kernels' sums carry on top of {@code sum T*q}; null for 2-bit. */
     private final int[] rowBias;
     private final Job job = new Job();
     private final TokenLaneGemm tokenLane;
@@ -52,8 +48,6 @@ public final class TernaryMatrix implements AutoCloseable {
      * in L2 from one token to the next.
      */
     private static final long ROW_TILE_BYTES = 64 << 10;
-    /** Decoded bytes per row tile of a bit-slice GEMV: decoded, then read back while in L1. */
-    private static final long DECODE_TILE_BYTES = 16 << 10;
 
     private TernaryMatrix(TernaryFormat format, int rows, int cols, float weightScale, Arena arena, boolean owns) {
         if (rows <= 0 || cols <= 0) {
@@ -75,8 +69,6 @@ public final class TernaryMatrix implements AutoCloseable {
                     lut.blockBytes(cols));
             // its per-token kernel over L2-sized row tiles beats the table GEMM (docs/BENCHMARKS.md, session 7)
             case BitPlaneFormat bp -> null;
-            // decoded to bit planes in L2-sized row tiles, then the bit-plane per-token kernels
-            case BitSliceFormat bs -> null;
         };
     }
 
@@ -292,7 +284,6 @@ public final class TernaryMatrix implements AutoCloseable {
                 case Lut2Format lut -> Lut2Kernel.tables(x, t);
                 case Base3Format b3 -> Base3Kernel.biased(x, t);
                 case BitPlaneFormat bp -> BitPlaneKernel.planes(x, t);
-                case BitSliceFormat bs -> BitSliceKernel.planes(x, t);
             }
         }
     }
@@ -342,7 +333,6 @@ public final class TernaryMatrix implements AutoCloseable {
                 case Lut2Format lut -> runLut2(lut, from, to);
                 case Base3Format b3 -> runBase3(b3, from, to);
                 case BitPlaneFormat bp -> runBitPlane(bp, from, to);
-                case BitSliceFormat bs -> runBitSlice(bs, from, to);
             }
         }
 
@@ -406,48 +396,20 @@ public final class TernaryMatrix implements AutoCloseable {
             int tokenWords = BitPlaneKernel.tokenWords(x.stride());
             int blocks = bp.paddedCols(cols) / BitPlaneFormat.BLOCK_COLS;
             long rowBytes = bp.rowBytes(cols);
-            int tile = mode == Mode.GEMV ? rowTo - rowFrom : rowTile(rowBytes);
-            for (int r = rowFrom; r < rowTo; r += tile) {
-                bitPlaneTile(packed, r * rowBytes, rowBytes, r, Math.min(tile, rowTo - r), blocks, planes,
-                        tokenWords);
-            }
-        }
-
-        /**
-         * Bit-slice rows in tiles: each tile is decoded to bit-plane rows in a per-thread buffer (kept in L1 for a
-         * GEMV, L2 for a GEMM, where every token of the call reuses it), then run through the bit-plane kernels.
-         */
-        private void runBitSlice(BitSliceFormat bs, int rowFrom, int rowTo) {
-            long[] planes = BitSliceKernel.planes(x, tokenFrom);
-            int tokenWords = BitSliceKernel.tokenWords(x.stride());
-            int groups = BitSliceFormat.groups(cols);
-            int blocks = BitSliceKernel.planeBlocks(cols);
-            long rowBytes = bs.rowBytes(cols);
-            long decodedBytes = BitSliceKernel.decodedRowBytes(cols);
-            int tile = mode == Mode.GEMV ? Math.max(1, (int) (DECODE_TILE_BYTES / decodedBytes))
-                    : rowTile(decodedBytes);
-            tile = Math.min(tile, rowTo - rowFrom);
-            MemorySegment decoded = BitSliceKernel.scratch(tile * decodedBytes);
+            boolean single = mode == Mode.GEMV;
+            int tile = single ? rowTo - rowFrom : rowTile(rowBytes);
             for (int r = rowFrom; r < rowTo; r += tile) {
                 int n = Math.min(tile, rowTo - r);
-                BitSliceKernel.decodeRows(packed, r * rowBytes, rowBytes, n, groups, decoded);
-                bitPlaneTile(decoded, 0, decodedBytes, r, n, blocks, planes, tokenWords);
-            }
-        }
-
-        /** Rows {@code [r, r + n)}, stored from {@code rowOffset} in {@code w}, for every token: pairs, then one. */
-        private void bitPlaneTile(MemorySegment w, long rowOffset, long rowBytes, int r, int n, int blocks,
-                                  long[] planes, int tokenWords) {
-            boolean single = mode == Mode.GEMV;
-            int t = tokenFrom;
-            for (; t + 1 < tokenTo; t += 2) {
-                BitPlaneKernel.dotRowsPair(w, rowOffset, rowBytes, n, blocks, planes, t * tokenWords,
-                        (t + 1) * tokenWords, rowBias, r, weightScale * x.dequantScale(t),
-                        weightScale * x.dequantScale(t + 1), out, t * rows + r, (t + 1) * rows + r);
-            }
-            if (t < tokenTo) {
-                BitPlaneKernel.dotRows(w, rowOffset, rowBytes, n, blocks, planes, t * tokenWords, rowBias, r,
-                        weightScale * x.dequantScale(t), out, (single ? 0 : t * rows) + r);
+                int t = tokenFrom;
+                for (; t + 1 < tokenTo; t += 2) {
+                    BitPlaneKernel.dotRowsPair(packed, r * rowBytes, rowBytes, n, blocks, planes, t * tokenWords,
+                            (t + 1) * tokenWords, rowBias, r, weightScale * x.dequantScale(t),
+                            weightScale * x.dequantScale(t + 1), out, t * rows + r, (t + 1) * rows + r);
+                }
+                if (t < tokenTo) {
+                    BitPlaneKernel.dotRows(packed, r * rowBytes, rowBytes, n, blocks, planes, t * tokenWords,
+                            rowBias, r, weightScale * x.dequantScale(t), out, (single ? 0 : t * rows) + r);
+                }
             }
         }
     }
