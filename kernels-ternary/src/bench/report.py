@@ -22,10 +22,12 @@ def weight_bytes(kernel, rows, cols):
         return rows * ceil_to(cols, 320) // 5
     if kernel == "bitplane":
         return rows * ceil_to(cols, 512) // 4
+    if kernel == "bitslice":
+        return rows * ceil_to(cols, 320) // 5 + 64
     return rows * cols * {"bf16": 2, "f32": 4, "q8": 1, "nd4j": 4}[kernel]
 
 
-BYTES_PER_WEIGHT = {"bitplane": 0.25, "lut2": 0.25, "base3": 0.2, "bf16": 2, "f32": 4, "q8": 1, "nd4j": 4}
+BYTES_PER_WEIGHT = {"bitplane": 0.25, "lut2": 0.25, "base3": 0.2, "bitslice": 0.2, "bf16": 2, "f32": 4, "q8": 1, "nd4j": 4}
 
 
 def load(paths):
@@ -72,7 +74,7 @@ def main(paths):
             shapes.append(s)
     order = ["2048x2048", "8192x2048", "2048x8192", "2560x6912", "6912x2560", "128256x2048"]
     shapes.sort(key=lambda s: order.index(s) if s in order else 99)
-    kernels = ["bitplane", "lut2", "base3", "q8", "bf16", "f32", "nd4j"]
+    kernels = ["bitplane", "lut2", "bitslice", "base3", "q8", "bf16", "f32", "nd4j"]
     print("### GEMV (batch 1), cycling over >= 512 MiB of weights\n")
     print("Time per matrix (µs, ± 99.9% CI), weight bytes streamed per second, fraction of the measured bandwidth at "
           "the same thread count, speed-up over our bf16 GEMV, and equivalent tokens/s of a 2 B-weight model in that "
@@ -93,6 +95,12 @@ def main(paths):
                 e = "" if math.isnan(err) else f" ± {err:.0f}"
                 print(f"| {s} | {k} | {t} | {us:.0f}{e} | {gbs:.2f} | {frac:.0f}% | {vs:.2f} | {tok:.1f} |")
     print()
+    ratios = [(s, k, t, gemv[(s, k, t)][0] / gemv[(s, "bitplane", t)][0]) for (s, k, t) in gemv
+              if k in ("base3", "bitslice") and (s, "bitplane", t) in gemv]
+    if ratios:
+        print("1.6-bit formats, time against the 2-bit bit-plane GEMV (target: at most 1.5x): "
+              + "; ".join(f"{k} {s} {t} thread{'s' if t > 1 else ''}: {r:.2f}x" for s, k, t, r in sorted(ratios))
+              + "\n")
     if gemm:
         print("### GEMM (prefill block), per token vs one GEMV\n")
         print("| shape | kernel | threads | tokens | µs/op | µs/token | GEMV µs | GEMV / (GEMM per token) |")

@@ -15,8 +15,9 @@ final class ModelOptions {
 
     @Option(names = "--ternary-format", paramLabel = "FMT", defaultValue = "auto",
             description = "In-memory ternary layout: 2bit (lookup tables), bitplane (popcount; fastest with AVX-512"
-                    + " VPOPCNTDQ), base3 (1.6 bits/weight) or auto (bitplane where the CPU has VPOPCNTDQ and the JVM"
-                    + " uses 512-bit vectors, else 2bit). Default: ${DEFAULT-VALUE}.")
+                    + " VPOPCNTDQ), bitslice (1.6 bits/weight, decoded to bit planes; the faster 1.6-bit layout with"
+                    + " VPOPCNTDQ), base3 (1.6 bits/weight, 5 trits per byte) or auto (bitplane where the CPU has"
+                    + " VPOPCNTDQ and the JVM uses 512-bit vectors, else 2bit). Default: ${DEFAULT-VALUE}.")
     String ternaryFormat;
 
     @Option(names = "--ternarize",

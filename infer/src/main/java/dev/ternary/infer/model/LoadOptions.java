@@ -14,8 +14,9 @@ import dev.ternary.convert.InvalidInputException;
  * @param weights       {@code AS_STORED}; {@code TERNARY} quantizes full-precision projections at load (absmean, as
  *                      convert does); {@code DENSE} expands packed ternary projections to bf16 (the baseline)
  * @param ternaryFormat kernel layout for ternary weights: {@code auto} (the fastest 2-bit layout for this CPU),
- *                      {@code 2bit} (lookup tables), {@code bitplane} (popcount, for AVX-512 VPOPCNTDQ) or
- *                      {@code base3} (1.6 bits)
+ *                      {@code 2bit} (lookup tables), {@code bitplane} (popcount, for AVX-512 VPOPCNTDQ),
+ *                      {@code bitslice} (1.6 bits, decoded to bit planes; the faster 1.6-bit layout with VPOPCNTDQ) or
+ *                      {@code base3} (1.6 bits, 5 trits per byte)
  */
 public record LoadOptions(int threads, int contextLength, int maxBlock, String lmHead, WeightMode weights,
         String ternaryFormat) {

@@ -6,7 +6,7 @@ import dev.ternary.kernels.simd.CpuFeatures;
 
 /** The kernel layouts users can choose by name. */
 final class TernaryFormats {
-    private static final String NAMES = "auto, 2bit, bitplane or base3";
+    private static final String NAMES = "auto, 2bit, bitplane, bitslice or base3";
 
     private TernaryFormats() {}
 
@@ -15,6 +15,7 @@ final class TernaryFormats {
             case "auto" -> fastest();
             case "2bit" -> TernaryFormat.TWO_BIT;
             case "bitplane" -> TernaryFormat.BIT_PLANE;
+            case "bitslice" -> TernaryFormat.BIT_SLICE;
             case "base3" -> TernaryFormat.BASE3;
             default -> throw new InvalidInputException("--ternary-format must be " + NAMES + ", got '" + name + "'");
         };

@@ -14,6 +14,7 @@ class TernaryFormatsTest {
     void namesMapToTheKernelLayouts() {
         assertSame(TernaryFormat.TWO_BIT, TernaryFormats.byName("2bit"));
         assertSame(TernaryFormat.BIT_PLANE, TernaryFormats.byName("bitplane"));
+        assertSame(TernaryFormat.BIT_SLICE, TernaryFormats.byName("bitslice"));
         assertSame(TernaryFormat.BASE3, TernaryFormats.byName("base3"));
     }
 
@@ -28,6 +29,6 @@ class TernaryFormatsTest {
     void unknownNamesAreRejectedWithTheChoices() {
         InvalidInputException e = assertThrows(InvalidInputException.class,
                 () -> LoadOptions.defaults().withTernaryFormat("tq2"));
-        assertEquals("--ternary-format must be auto, 2bit, bitplane or base3, got 'tq2'", e.getMessage());
+        assertEquals("--ternary-format must be auto, 2bit, bitplane, bitslice or base3, got 'tq2'", e.getMessage());
     }
 }

@@ -110,7 +110,7 @@ class TransformerTest {
             Converter.convert(dense, ternary, ConvertOptions.defaults().withDenseDtype(Optional.of(DType.F32)),
                     ConvertListener.SILENT);
             double[][] expected = new ReferenceForward(ternary).logits(TOKENS);
-            for (String format : new String[] {"2bit", "bitplane", "base3"}) {
+            for (String format : new String[] {"2bit", "bitplane", "bitslice", "base3"}) {
                 assertClose(expected, runtimeLogits(ternary,
                         LoadOptions.defaults().withMaxBlock(5).withTernaryFormat(format).withLmHead("dense"), false), 2e-3,
                         arch + " ternary " + format);

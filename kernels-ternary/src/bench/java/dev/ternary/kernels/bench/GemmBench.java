@@ -35,7 +35,7 @@ public class GemmBench {
     @Param({"8192x2048", "2560x6912"})
     public String shape;
 
-    @Param({"lut2", "base3", "bitplane", "bf16", "f32"})
+    @Param({"lut2", "base3", "bitplane", "bitslice", "bf16", "f32"})
     public String kernel;
 
     @Param({"1", "2"})
@@ -62,6 +62,7 @@ public class GemmBench {
             case "lut2" -> ternary = Shapes.ternary(shape, TernaryFormat.TWO_BIT);
             case "base3" -> ternary = Shapes.ternary(shape, TernaryFormat.BASE3);
             case "bitplane" -> ternary = Shapes.ternary(shape, TernaryFormat.BIT_PLANE);
+            case "bitslice" -> ternary = Shapes.ternary(shape, TernaryFormat.BIT_SLICE);
             case "bf16" -> dense = Shapes.dense(shape, DenseFormat.BF16);
             case "f32" -> dense = Shapes.dense(shape, DenseFormat.F32);
             default -> throw new IllegalArgumentException(kernel);

@@ -39,8 +39,8 @@ public class GemvBench {
     @Param({"2048x2048", "8192x2048", "2048x8192", "2560x6912", "6912x2560", "128256x2048"})
     public String shape;
 
-    /** lut2, base3, bitplane (ternary, int8 activations), bf16, f32, q8 (dense, fp32 activations). */
-    @Param({"lut2", "base3", "bitplane", "bf16", "f32", "q8"})
+    /** lut2, base3, bitplane, bitslice (ternary, int8 activations), bf16, f32, q8 (dense, fp32 activations). */
+    @Param({"lut2", "base3", "bitplane", "bitslice", "bf16", "f32", "q8"})
     public String kernel;
 
     @Param({"1", "2"})
@@ -65,6 +65,7 @@ public class GemvBench {
             case "lut2" -> ternary = Shapes.ternary(shape, TernaryFormat.TWO_BIT);
             case "base3" -> ternary = Shapes.ternary(shape, TernaryFormat.BASE3);
             case "bitplane" -> ternary = Shapes.ternary(shape, TernaryFormat.BIT_PLANE);
+            case "bitslice" -> ternary = Shapes.ternary(shape, TernaryFormat.BIT_SLICE);
             case "bf16" -> dense = Shapes.dense(shape, DenseFormat.BF16);
             case "f32" -> dense = Shapes.dense(shape, DenseFormat.F32);
             case "q8" -> dense = Shapes.dense(shape, DenseFormat.Q8);

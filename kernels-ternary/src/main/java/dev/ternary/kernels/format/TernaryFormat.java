@@ -10,7 +10,7 @@ import java.lang.foreign.MemorySegment;
  *
  * <p>Padding rows and columns always hold the trit 0, so they add nothing whatever the activations there.
  */
-public sealed interface TernaryFormat permits Lut2Format, Base3Format, BitPlaneFormat {
+public sealed interface TernaryFormat permits Lut2Format, Base3Format, BitPlaneFormat, BitSliceFormat {
 
     /** The 2-bit lookup-table format (fastest without AVX-512 VPOPCNTDQ). */
     TernaryFormat TWO_BIT = Lut2Format.INSTANCE;
@@ -20,6 +20,9 @@ public sealed interface TernaryFormat permits Lut2Format, Base3Format, BitPlaneF
 
     /** The 2-bit bit-plane format, for popcount kernels (fastest where AVX-512 has {@code vpopcntq}). */
     TernaryFormat BIT_PLANE = BitPlaneFormat.INSTANCE;
+
+    /** The 1.6-bit bit-sliced format, decoded to bit planes by popcount kernels (5 trits per 8-bit code). */
+    TernaryFormat BIT_SLICE = BitSliceFormat.INSTANCE;
 
     /** Short name, e.g. {@code "lut2"}. */
     String name();

@@ -2,6 +2,7 @@ package dev.ternary.kernels.ternary;
 
 import dev.ternary.kernels.format.Base3Format;
 import dev.ternary.kernels.format.BitPlaneFormat;
+import dev.ternary.kernels.format.BitSliceFormat;
 import dev.ternary.kernels.format.HfBitNetLayout;
 import dev.ternary.kernels.format.Lut2Format;
 import dev.ternary.kernels.format.TernaryFormat;
@@ -37,7 +38,10 @@ public final class TernaryMatrix implements AutoCloseable {
     private final Arena arena;
     private final boolean ownsArena;
     private final MemorySegment packed;
-    /** Per row, what the base-3 and bit-plane kernels' sums carry on top of {@code sum T*q}; null for 2-bit. */
+    /**
+     * Per row, what the base-3 and bit-plane kernels' sums carry on top of {@code sum T*q} (bit-slice rows are
+     * decoded to bit planes); null for 2-bit.
+     */
     private final int[] rowBias;
     private final Job job = new Job();
     private final TokenLaneGemm tokenLane;
@@ -69,6 +73,8 @@ public final class TernaryMatrix implements AutoCloseable {
                     lut.blockBytes(cols));
             // its per-token kernel over L2-sized row tiles beats the table GEMM (docs/BENCHMARKS.md, session 7)
             case BitPlaneFormat bp -> null;
+            // decoded to bit planes in L2-sized row tiles, then the bit-plane per-token kernels
+            case BitSliceFormat bs -> null;
         };
     }
 
@@ -284,6 +290,7 @@ public final class TernaryMatrix implements AutoCloseable {
                 case Lut2Format lut -> Lut2Kernel.tables(x, t);
                 case Base3Format b3 -> Base3Kernel.biased(x, t);
                 case BitPlaneFormat bp -> BitPlaneKernel.planes(x, t);
+                case BitSliceFormat bs -> BitSliceKernel.planes(x, t);
             }
         }
     }
@@ -333,6 +340,7 @@ public final class TernaryMatrix implements AutoCloseable {
                 case Lut2Format lut -> runLut2(lut, from, to);
                 case Base3Format b3 -> runBase3(b3, from, to);
                 case BitPlaneFormat bp -> runBitPlane(bp, from, to);
+                case BitSliceFormat bs -> runBitSlice(bs, from, to);
             }
         }
 
@@ -396,20 +404,54 @@ public final class TernaryMatrix implements AutoCloseable {
             int tokenWords = BitPlaneKernel.tokenWords(x.stride());
             int blocks = bp.paddedCols(cols) / BitPlaneFormat.BLOCK_COLS;
             long rowBytes = bp.rowBytes(cols);
-            boolean single = mode == Mode.GEMV;
-            int tile = single ? rowTo - rowFrom : rowTile(rowBytes);
+            int tile = mode == Mode.GEMV ? rowTo - rowFrom : rowTile(rowBytes);
+            for (int r = rowFrom; r < rowTo; r += tile) {
+                bitPlaneTile(packed, r * rowBytes, rowBytes, r, Math.min(tile, rowTo - r), blocks, planes,
+                        tokenWords);
+            }
+        }
+
+        /**
+         * Bit-slice rows: a GEMV decodes and counts per vector of codes ({@link BitSliceKernel#dotRows}); a GEMM
+         * decodes row tiles to bit-plane rows in a per-thread buffer that stays in L2 while every token of the call
+         * runs the bit-plane kernels over it.
+         */
+        private void runBitSlice(BitSliceFormat bs, int rowFrom, int rowTo) {
+            long[] planes = BitSliceKernel.planes(x, tokenFrom);
+            int tokenWords = BitSliceKernel.tokenWords(x.stride());
+            int groups = BitSliceFormat.groups(cols);
+            long rowBytes = bs.rowBytes(cols);
+            if (mode == Mode.GEMV) {
+                BitSliceKernel.dotRows(packed, rowFrom * rowBytes, rowBytes, rowTo - rowFrom, groups, planes,
+                        tokenFrom * tokenWords, rowBias, rowFrom, weightScale * x.dequantScale(tokenFrom), out,
+                        rowFrom);
+                return;
+            }
+            // GEMM: each row tile decoded once to bit-plane rows that stay in L2 for all the tokens
+            int blocks = BitSliceKernel.planeBlocks(cols);
+            long decodedBytes = BitSliceKernel.decodedRowBytes(cols);
+            int tile = Math.min(rowTile(decodedBytes), rowTo - rowFrom);
+            MemorySegment decoded = BitSliceKernel.scratch(tile * decodedBytes);
             for (int r = rowFrom; r < rowTo; r += tile) {
                 int n = Math.min(tile, rowTo - r);
-                int t = tokenFrom;
-                for (; t + 1 < tokenTo; t += 2) {
-                    BitPlaneKernel.dotRowsPair(packed, r * rowBytes, rowBytes, n, blocks, planes, t * tokenWords,
-                            (t + 1) * tokenWords, rowBias, r, weightScale * x.dequantScale(t),
-                            weightScale * x.dequantScale(t + 1), out, t * rows + r, (t + 1) * rows + r);
-                }
-                if (t < tokenTo) {
-                    BitPlaneKernel.dotRows(packed, r * rowBytes, rowBytes, n, blocks, planes, t * tokenWords,
-                            rowBias, r, weightScale * x.dequantScale(t), out, (single ? 0 : t * rows) + r);
-                }
+                BitSliceKernel.decodeRows(packed, r * rowBytes, rowBytes, n, groups, decoded);
+                bitPlaneTile(decoded, 0, decodedBytes, r, n, blocks, planes, tokenWords);
+            }
+        }
+
+        /** Rows {@code [r, r + n)}, stored from {@code rowOffset} in {@code w}, for every token: pairs, then one. */
+        private void bitPlaneTile(MemorySegment w, long rowOffset, long rowBytes, int r, int n, int blocks,
+                                  long[] planes, int tokenWords) {
+            boolean single = mode == Mode.GEMV;
+            int t = tokenFrom;
+            for (; t + 1 < tokenTo; t += 2) {
+                BitPlaneKernel.dotRowsPair(w, rowOffset, rowBytes, n, blocks, planes, t * tokenWords,
+                        (t + 1) * tokenWords, rowBias, r, weightScale * x.dequantScale(t),
+                        weightScale * x.dequantScale(t + 1), out, t * rows + r, (t + 1) * rows + r);
+            }
+            if (t < tokenTo) {
+                BitPlaneKernel.dotRows(w, rowOffset, rowBytes, n, blocks, planes, t * tokenWords, rowBias, r,
+                        weightScale * x.dequantScale(t), out, (single ? 0 : t * rows) + r);
             }
         }
     }

@@ -3,8 +3,10 @@ package dev.ternary.kernels.ternary;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.ternary.kernels.format.Base3Format;
+import dev.ternary.kernels.format.BitSliceFormat;
 import dev.ternary.kernels.format.Lut2Format;
 import dev.ternary.kernels.format.TernaryFormat;
 import java.lang.foreign.Arena;
@@ -40,8 +42,10 @@ class FormatTest {
     void packUnpackRoundTripsWithPadding() {
         Random random = new Random(2);
         for (TernaryFormat f :
-                new TernaryFormat[] {TernaryFormat.TWO_BIT, TernaryFormat.BASE3, TernaryFormat.BIT_PLANE}) {
-            for (int[] shape : new int[][] {{1, 1}, {17, 33}, {40, 700}}) {
+                new TernaryFormat[] {TernaryFormat.TWO_BIT, TernaryFormat.BASE3, TernaryFormat.BIT_PLANE,
+                    TernaryFormat.BIT_SLICE}) {
+            // 40 x 2900: a short last block of bit-slice groups (9 of 16 groups per row)
+            for (int[] shape : new int[][] {{1, 1}, {17, 33}, {40, 700}, {40, 2900}}) {
                 byte[] trits = TernaryExactnessTest.randomTrits(random, shape[0] * shape[1], 0.3);
                 try (Arena arena = Arena.ofConfined()) {
                     MemorySegment seg = arena.allocate(f.packedBytes(shape[0], shape[1]));
@@ -59,6 +63,28 @@ class FormatTest {
         assertEquals(2048L * 2048 / 4, TernaryFormat.BIT_PLANE.packedBytes(2048, 2048));
         assertEquals(7168L / 4, TernaryFormat.BIT_PLANE.packedBytes(1, 6912)); // columns padded to 512
         assertEquals(64, Lut2Format.ROW_BLOCK * 4);
+        // 1.6 bits per weight, columns padded to groups of 320, plus the slack kernels may read past the rows
+        assertEquals(2560L * 2560 / 5 + BitSliceFormat.SLACK, TernaryFormat.BIT_SLICE.packedBytes(2560, 2560));
+        assertEquals(7 * 64 + BitSliceFormat.SLACK, TernaryFormat.BIT_SLICE.packedBytes(1, 2048));
+    }
+
+    @Test
+    void bitSliceCodesEveryTritPatternOnceAndCodeZeroIsZeroTrits() {
+        java.util.Set<Integer> codes = new java.util.HashSet<>();
+        for (int v = 0; v < 243; v++) {
+            int[] t = new int[5];
+            for (int k = 0, rest = v; k < 5; k++, rest /= 3) {
+                t[k] = rest % 3 - 1;
+            }
+            int code = BitSliceFormat.encode(t[0], t[1], t[2], t[3], t[4]);
+            assertTrue(codes.add(code), "pattern " + v + " shares code " + code);
+            for (int k = 0; k < 5; k++) {
+                assertEquals(t[k], BitSliceFormat.trit(code, k), "pattern " + v + ", trit " + k);
+            }
+        }
+        for (int k = 0; k < 5; k++) {
+            assertEquals(0, BitSliceFormat.trit(0, k)); // so padding and fillZero are plain zero bytes
+        }
     }
 
     @Test

@@ -29,7 +29,8 @@ class TernaryExactnessTest {
     enum Format {
         TWO_BIT(TernaryFormat.TWO_BIT),
         BASE3(TernaryFormat.BASE3),
-        BIT_PLANE(TernaryFormat.BIT_PLANE);
+        BIT_PLANE(TernaryFormat.BIT_PLANE),
+        BIT_SLICE(TernaryFormat.BIT_SLICE);
 
         final TernaryFormat format;
 
@@ -95,8 +96,9 @@ class TernaryExactnessTest {
     @EnumSource(Format.class)
     void gemmMatchesScalar(Format f) {
         Random random = new Random(12);
-        // 520 x 1100: two row tiles per worker in the bit-plane per-token GEMM
-        for (int[] shape : new int[][] {{33, 70}, {16, 640}, {50, 1000}, {520, 1100}}) {
+        // 520 x 1100: two row tiles per worker in the bit-plane per-token GEMM; 300 x 2900: a short last block of
+        // bit-slice groups and several decoded tiles per worker
+        for (int[] shape : new int[][] {{33, 70}, {16, 640}, {50, 1000}, {520, 1100}, {300, 2900}}) {
             int rows = shape[0], cols = shape[1];
             byte[] trits = randomTrits(random, rows * cols, 0.3);
             try (TernaryMatrix m = TernaryMatrix.fromTrits(trits, rows, cols, 1.25f, f.format)) {
@@ -179,8 +181,9 @@ class TernaryExactnessTest {
         Int8Activations x = new Int8Activations(cols, tokens);
         ActivationQuantizer.quantizeBlock(v, tokens, x);
         try (TernaryMatrix m = TernaryMatrix.fromTrits(trits, rows, cols, 1f, f.format)) {
-            // the bit-plane format has no token-lane GEMM: there the same extremes go through its per-token kernel
-            int expectedLaneTokens = f == Format.BIT_PLANE ? 0 : tokens;
+            // the bit-plane and bit-slice formats have no token-lane GEMM: there the same extremes go through the
+            // per-token bit-plane kernel
+            int expectedLaneTokens = f == Format.BIT_PLANE || f == Format.BIT_SLICE ? 0 : tokens;
             assertEquals(expectedLaneTokens, m.tokenLaneTokens(tokens), "which GEMM the test reaches");
             float[] expected = new float[tokens * rows];
             float[] actual = new float[tokens * rows];
