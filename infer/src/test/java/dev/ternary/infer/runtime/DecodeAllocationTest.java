@@ -13,9 +13,14 @@ class DecodeAllocationTest {
     @Test
     void decodingTokensAllocatesNothingOnTheCallingThread() {
         com.sun.management.ThreadMXBean mx = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-        for (boolean ternary : new boolean[] {true, false}) {
-            try (Model m = Model.synthetic(ModelShape.Preset.TINY.shape(), ternary,
-                    LoadOptions.defaults().withThreads(2).withContextLength(128))) {
+        // the default ternary layout, bf16, and the 1.6-bit bit-slice layout, whose decoder once stayed in C1's
+        // boxing tier when it grew too big for the profiling tier
+        String[] formats = {"auto", null, "bitslice"};
+        for (String format : formats) {
+            boolean ternary = format != null;
+            LoadOptions options = LoadOptions.defaults().withThreads(2).withContextLength(128)
+                    .withTernaryFormat(ternary ? format : "auto");
+            try (Model m = Model.synthetic(ModelShape.Preset.TINY.shape(), ternary, options)) {
                 Transformer t = m.newTransformer();
                 int[] tokens = new int[128];
                 for (int i = 0; i < tokens.length; i++) {
@@ -32,7 +37,7 @@ class DecodeAllocationTest {
                     t.forward(tokens, p, 1, p, false);
                 }
                 long allocated = mx.getThreadAllocatedBytes(thread) - before;
-                assertTrue(allocated < 4096, (ternary ? "ternary" : "bf16") + " decode of 80 tokens allocated "
+                assertTrue(allocated < 4096, (ternary ? "ternary " + format : "bf16") + " decode of 80 tokens allocated "
                         + allocated + " bytes");
             }
         }
