@@ -42,11 +42,6 @@ public final class Base3Format implements TernaryFormat {
     }
 
     @Override
-    public int paddedRows(int rows) {
-        return rows;
-    }
-
-    @Override
     public int paddedCols(int cols) {
         return Math.ceilDiv(cols, BLOCK_COLS) * BLOCK_COLS;
     }

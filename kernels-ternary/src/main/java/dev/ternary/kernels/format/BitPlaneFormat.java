@@ -40,11 +40,6 @@ public final class BitPlaneFormat implements TernaryFormat {
     }
 
     @Override
-    public int paddedRows(int rows) {
-        return rows;
-    }
-
-    @Override
     public int paddedCols(int cols) {
         return Math.ceilDiv(cols, BLOCK_COLS) * BLOCK_COLS;
     }

@@ -13,8 +13,8 @@ import java.nio.ByteOrder;
  * the trit is nonzero; bits 5..7 name one of 8 classes, and which trits are zero follows from the class and XORs of
  * sign bits: where a trit is zero its sign bit is free, and that freedom holds the rest of the zero pattern. For
  * example class 2 codes the patterns with one zero at trit 0 or 1: trit 0 is zero when {@code s_0 = s_1}, trit 1 when
- * they differ. Classes 0..6 hold the patterns with 5 (the code 0), 4, 3, 2 and 1 zeros, class 7 those without a
- * zero. {@link #zeroWords} is the decoder; its comments give each class.
+ * they differ. Class 7 holds the patterns without a zero and class 0 the all-zero one (the code 0) with the four- and
+ * some three-zero ones; {@link #zeroWords} is the decoder, and its comments give each class.
  *
  * <p><b>Layout.</b> Columns go in groups of {@value #GROUP_COLS}: code {@code i} (0..63) of group {@code g} holds
  * columns {@code 320g + 64k + i}, {@code k = 0..4}. A group is 8 words of 64 bits, word {@code b} holding bit
@@ -139,11 +139,6 @@ public final class BitSliceFormat implements TernaryFormat {
     @Override
     public double bitsPerWeight() {
         return 1.6;
-    }
-
-    @Override
-    public int paddedRows(int rows) {
-        return rows;
     }
 
     @Override

@@ -30,8 +30,10 @@ public sealed interface TernaryFormat permits Lut2Format, Base3Format, BitPlaneF
     /** Storage bits per weight, padding excluded. */
     double bitsPerWeight();
 
-    /** Row count after padding. */
-    int paddedRows(int rows);
+    /** Row count after padding: rows are not padded unless a format groups them. */
+    default int paddedRows(int rows) {
+        return rows;
+    }
 
     /** Column count after padding. */
     int paddedCols(int cols);

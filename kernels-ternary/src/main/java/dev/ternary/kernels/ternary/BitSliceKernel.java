@@ -4,7 +4,6 @@ import static jdk.incubator.vector.VectorOperators.ADD;
 import static jdk.incubator.vector.VectorOperators.BITWISE_BLEND;
 import static jdk.incubator.vector.VectorOperators.BIT_COUNT;
 import static jdk.incubator.vector.VectorOperators.LSHL;
-import static jdk.incubator.vector.VectorOperators.NE;
 import static jdk.incubator.vector.VectorOperators.XOR;
 
 import dev.ternary.kernels.format.BitPlaneFormat;
@@ -14,7 +13,6 @@ import dev.ternary.kernels.simd.KernelSpecies;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
-import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -30,7 +28,6 @@ import jdk.incubator.vector.VectorSpecies;
  */
 final class BitSliceKernel {
     static final VectorSpecies<Long> L = KernelSpecies.LONG;
-    static final VectorSpecies<Byte> B = KernelSpecies.BYTE;
     static final int SLOT = 3;
     static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     /** Bit-plane blocks per block of groups: one per trit position. */
@@ -40,17 +37,8 @@ final class BitSliceKernel {
     private static final long[] LANE_MASKS = {-1, -1, -1, -1, -1, -1, -1, -1, 0, 0, 0, 0, 0, 0, 0, 0};
 
     /** Per token: bit planes as {@link BitPlaneKernel#BIT_PLANES}, columns in this format's order. */
-    static final Int8Activations.DerivedView<long[]> BIT_PLANES = new Int8Activations.DerivedView<>() {
-        @Override
-        public long[] allocate(Int8Activations x) {
-            return new long[Math.multiplyExact(tokenWords(x.stride()), x.capacity())];
-        }
-
-        @Override
-        public void build(Int8Activations x, int token, long[] view) {
-            buildPlanes(x.q(), token * x.stride(), x.stride(), view, token * tokenWords(x.stride()));
-        }
-    };
+    static final Int8Activations.DerivedView<long[]> BIT_PLANES =
+            BitPlaneKernel.planesView(BitSliceKernel::tokenWords, BitSliceKernel::chunkWord);
 
     /** Per thread: the buffer decoded blocks go to, grown on first use and kept (64-byte aligned, off-heap). */
     private static final ThreadLocal<MemorySegment[]> SCRATCH = ThreadLocal.withInitial(() -> new MemorySegment[1]);
@@ -87,24 +75,14 @@ final class BitSliceKernel {
     }
 
     /**
-     * Splits {@code stride} int8 activations into bit planes in this format's column order: the 64 columns
-     * {@code 320g + 64k .. +63} go to word {@code g % 8} of bit-plane block {@code 5 (g / 8) + k}.
+     * Where the 64 columns of chunk {@code n} go in a token's planes: columns {@code 320g + 64k .. +63} to word
+     * {@code g % 8} of bit-plane block {@code 5 (g / 8) + k}.
      */
-    static void buildPlanes(byte[] q, int qOff, int stride, long[] planes, int pOff) {
-        java.util.Arrays.fill(planes, pOff, pOff + tokenWords(stride), 0L);
-        int step = B.length();
-        for (int c = 0; c < stride; c += step) {
-            ByteVector v = ByteVector.fromArray(B, q, qOff + c);
-            int g = c / BitSliceFormat.GROUP_COLS;
-            int k = c % BitSliceFormat.GROUP_COLS / 64;
-            int block = g / BitSliceFormat.BLOCK_GROUPS * SUB_BLOCKS + k;
-            int word = pOff + block * BitPlaneKernel.BLOCK_WORDS + g % BitSliceFormat.BLOCK_GROUPS;
-            int shift = c % 64;
-            for (int b = 0; b < BitPlaneKernel.PLANES; b++) {
-                long bits = v.and((byte) (1 << b)).compare(NE, 0).toLong();
-                planes[word + b * BitPlaneKernel.WORDS] |= bits << shift;
-            }
-        }
+    static int chunkWord(int n) {
+        int g = n / SUB_BLOCKS;
+        int k = n % SUB_BLOCKS;
+        return (g / BitSliceFormat.BLOCK_GROUPS * SUB_BLOCKS + k) * BitPlaneKernel.BLOCK_WORDS
+                + g % BitSliceFormat.BLOCK_GROUPS;
     }
 
     static long[] planes(Int8Activations x, int token) {
@@ -119,19 +97,14 @@ final class BitSliceKernel {
     static void decodeRows(MemorySegment w, long rowOffset, long rowBytes, int rowCount, int groups,
                            MemorySegment dst) {
         int vl = L.length();
-        int blocks = Math.ceilDiv(groups, BitSliceFormat.BLOCK_GROUPS);
-        long outRowBytes = (long) blocks * SUB_BLOCKS * BitPlaneFormat.BLOCK_BYTES;
-        for (int i = 0; i < rowCount; i++) {
-            long row = rowOffset + i * rowBytes;
-            long outRow = i * outRowBytes;
-            for (int j = 0; j < blocks; j++) {
-                int inBlock = Math.min(BitSliceFormat.BLOCK_GROUPS, groups - j * BitSliceFormat.BLOCK_GROUPS);
-                long stride = 8L * inBlock;
-                for (int h = 0; h < BitSliceFormat.BLOCK_GROUPS; h += vl) {
-                    decodeVector(w, row + j * BLOCK_BYTES + h * 8L, stride, Math.max(0, Math.min(vl, inBlock - h)),
-                            dst, outRow + (long) j * SUB_BLOCKS * BitPlaneFormat.BLOCK_BYTES + h * 8L);
-                }
-            }
+        int perBlock = BitSliceFormat.BLOCK_GROUPS / vl;
+        int vectors = Math.ceilDiv(groups, BitSliceFormat.BLOCK_GROUPS) * perBlock;
+        long outRowBytes = (long) vectors / perBlock * SUB_BLOCKS * BitPlaneFormat.BLOCK_BYTES;
+        for (int t = 0; t < rowCount * vectors; t++) {
+            int v = t % vectors;
+            long d = t / vectors * outRowBytes + (long) v / perBlock * SUB_BLOCKS * BitPlaneFormat.BLOCK_BYTES
+                    + v % perBlock * vl * 8L;
+            decodeItem(w, rowOffset, rowBytes, groups, vectors, perBlock, t, dst, d);
         }
     }
 
@@ -190,14 +163,7 @@ final class BitSliceKernel {
                         .add(a4.lanewise(LSHL, 4)).add(a5.lanewise(LSHL, 5)).add(a6.lanewise(LSHL, 6))
                         .sub(a7.lanewise(LSHL, 7));
                 out[outOff + i] = ((int) sum.reduceLanes(ADD) - rowBias[biasOff + i]) * factor;
-                a0 = LongVector.zero(L);
-                a1 = a0;
-                a2 = a0;
-                a3 = a0;
-                a4 = a0;
-                a5 = a0;
-                a6 = a0;
-                a7 = a0;
+                a0 = a1 = a2 = a3 = a4 = a5 = a6 = a7 = LongVector.zero(L);
             }
         }
     }

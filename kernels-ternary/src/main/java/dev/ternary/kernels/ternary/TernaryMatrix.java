@@ -73,7 +73,7 @@ public final class TernaryMatrix implements AutoCloseable {
                     lut.blockBytes(cols));
             // its per-token kernel over L2-sized row tiles beats the table GEMM (docs/BENCHMARKS.md, session 7)
             case BitPlaneFormat bp -> null;
-            // decoded to bit planes in L2-sized row tiles, then the bit-plane per-token kernels
+            // its GEMM decodes L2-sized row tiles to bit planes for the bit-plane per-token kernels
             case BitSliceFormat bs -> null;
         };
     }
