@@ -6,8 +6,8 @@ import java.nio.ByteOrder;
 
 /**
  * 1.6-bit ternary layout for popcount kernels: 5 trits per 8-bit code (243 of 256 codes used), the codes stored
- * bit-sliced, so a kernel decodes 512 codes (2,560 weights) with about 70 512-bit logic ops into the two
- * {@link BitPlaneFormat} planes, with no lookups and no multiplication.
+ * bit-sliced, so a kernel decodes 512 codes (2,560 weights) with about 60 512-bit logic ops into masks of the nonzero
+ * trits, with no lookups and no multiplication; the trits' sign bits are code bits as stored.
  *
  * <p><b>Code.</b> Bits 0..4 of a code are the signs {@code s_k} of its 5 trits (1 = negative) and are read only where
  * the trit is nonzero; bits 5..7 name one of 8 classes, and which trits are zero follows from the class and XORs of
@@ -17,31 +17,31 @@ import java.nio.ByteOrder;
  * some three-zero ones; {@link #zeroWords} is the decoder, and its comments give each class.
  *
  * <p><b>Layout.</b> Columns go in groups of {@value #GROUP_COLS}: code {@code i} (0..63) of group {@code g} holds
- * columns {@code 320g + 64k + i}, {@code k = 0..4}. A group is 8 words of 64 bits, word {@code b} holding bit
- * {@code b} of its 64 codes. Groups go in blocks of {@value #BLOCK_GROUPS}, so that word {@code b} of the 8 groups is
- * one 512-bit vector: a block is its 8 code planes, each the block's groups' words {@code b} in a row (a row's last
- * block may have fewer groups; its planes are then that many words long). A row is {@code ceil(cols / 320)} groups,
- * 64 bytes each: 1.6 bits per weight plus the padding of the last group.
+ * columns {@code 320g + 64k + i}, {@code k = 0..4}. Rows go in blocks of {@value #ROW_BLOCK}, one row per 64-bit lane
+ * of a 512-bit vector: a row block is its groups in order, each {@value #CHUNK_BYTES} bytes, code plane {@code b}
+ * (bit {@code b} of the 64 codes of each row) after plane {@code b - 1}, the block's 8 rows' words in a row. So one
+ * vector load reads one code plane of one group for 8 rows, a kernel's lanes are rows, and a row's sums need no
+ * horizontal reduction; a row of {@code ceil(cols / 320)} groups takes 64 bytes per group, 1.6 bits per weight plus
+ * the padding of its last group.
  *
- * <p>Padding columns hold the code 0, which is five zero trits, so {@link #fillZero} is a plain zero fill. The
- * segment is {@value #SLACK} bytes longer than the rows, so that a kernel may load whole vectors from a short last
- * block (masking the lanes past its groups).
+ * <p>Padding columns and padding rows hold the code 0, which is five zero trits, so {@link #fillZero} is a plain zero
+ * fill.
  */
 public final class BitSliceFormat implements TernaryFormat {
     static final BitSliceFormat INSTANCE = new BitSliceFormat();
 
     /** Columns per group of 64 codes. */
     public static final int GROUP_COLS = 320;
-    /** Bytes per group: 8 code planes of one 64-bit word. */
+    /** Bytes per group and row: 8 code planes of one 64-bit word. */
     public static final int GROUP_BYTES = 64;
-    /** Groups per block: one 64-bit lane each in a 512-bit vector. */
-    public static final int BLOCK_GROUPS = 8;
+    /** Rows per row block: one 64-bit lane each in a 512-bit vector. */
+    public static final int ROW_BLOCK = 8;
     /** Bits per code. */
     public static final int CODE_BITS = 8;
+    /** Bytes per group of a row block: its 8 code planes of 8 words. */
+    public static final int CHUNK_BYTES = CODE_BITS * ROW_BLOCK * 8;
     /** Trits per code. */
     public static final int TRITS = 5;
-    /** Bytes after the last row that kernels may read (and ignore). */
-    public static final int SLACK = 64;
 
     private static final ValueLayout.OfLong WORD = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     /** Trits of each code, {@code DECODE[code * 5 + k]}. */
@@ -142,6 +142,11 @@ public final class BitSliceFormat implements TernaryFormat {
     }
 
     @Override
+    public int paddedRows(int rows) {
+        return Math.ceilDiv(rows, ROW_BLOCK) * ROW_BLOCK;
+    }
+
+    @Override
     public int paddedCols(int cols) {
         return groups(cols) * GROUP_COLS;
     }
@@ -151,14 +156,14 @@ public final class BitSliceFormat implements TernaryFormat {
         return Math.ceilDiv(cols, GROUP_COLS);
     }
 
-    /** Bytes per row (a multiple of 64, so rows stay 64-byte aligned). */
-    public long rowBytes(int cols) {
-        return (long) groups(cols) * GROUP_BYTES;
+    /** Bytes per row block (a multiple of 512, so blocks and groups stay 64-byte aligned). */
+    public long blockBytes(int cols) {
+        return (long) groups(cols) * CHUNK_BYTES;
     }
 
     @Override
     public long packedBytes(int rows, int cols) {
-        return rows * rowBytes(cols) + SLACK;
+        return paddedRows(rows) / ROW_BLOCK * blockBytes(cols);
     }
 
     @Override
@@ -166,16 +171,13 @@ public final class BitSliceFormat implements TernaryFormat {
         dst.asSlice(0, packedBytes(rows, cols)).fill((byte) 0);
     }
 
-    /** Offset in its row of word {@code plane} of group {@code g}, for a row of {@code groups} groups. */
-    public static long wordOffset(int groups, int g, int plane) {
-        int block = g / BLOCK_GROUPS;
-        int inBlock = Math.min(BLOCK_GROUPS, groups - block * BLOCK_GROUPS);
-        return (long) block * BLOCK_GROUPS * GROUP_BYTES + 8L * (plane * inBlock + g % BLOCK_GROUPS);
+    /** Offset of word {@code plane} of group {@code g} of row {@code row}, for rows of {@code groups} groups. */
+    public static long wordOffset(int groups, int row, int g, int plane) {
+        return ((long) row / ROW_BLOCK * groups + g) * CHUNK_BYTES + plane * ROW_BLOCK * 8L + row % ROW_BLOCK * 8L;
     }
 
     @Override
     public void packRow(byte[] rowTrits, int rowOffset, int rows, int cols, int row, MemorySegment dst) {
-        long base = row * rowBytes(cols);
         int groups = groups(cols);
         long[] words = new long[CODE_BITS];
         int[] t = new int[TRITS];
@@ -193,21 +195,20 @@ public final class BitSliceFormat implements TernaryFormat {
                 }
             }
             for (int b = 0; b < CODE_BITS; b++) {
-                dst.set(WORD, base + wordOffset(groups, g, b), words[b]);
+                dst.set(WORD, wordOffset(groups, row, g, b), words[b]);
             }
         }
     }
 
     @Override
     public int trit(MemorySegment packed, int rows, int cols, int row, int col) {
-        long base = row * rowBytes(cols);
         int groups = groups(cols);
         int g = col / GROUP_COLS;
         int k = col % GROUP_COLS / 64;
         int i = col % 64;
         int code = 0;
         for (int b = 0; b < CODE_BITS; b++) {
-            long word = packed.get(WORD, base + wordOffset(groups, g, b));
+            long word = packed.get(WORD, wordOffset(groups, row, g, b));
             code |= (int) ((word >>> i) & 1) << b;
         }
         return trit(code, k);

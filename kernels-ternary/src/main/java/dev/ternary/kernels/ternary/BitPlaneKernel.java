@@ -11,7 +11,6 @@ import dev.ternary.kernels.quant.Int8Activations;
 import dev.ternary.kernels.simd.KernelSpecies;
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteOrder;
-import java.util.function.IntUnaryOperator;
 import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorSpecies;
@@ -39,10 +38,21 @@ final class BitPlaneKernel {
 
     /**
      * Per token, per block of 512 columns: the 8 planes' 8 words each, plane-major within the block, so a block's
-     * planes sit at constant offsets from one index (C2 then checks their bounds once, not once per plane).
+     * planes sit at constant offsets from one index (C2 then checks their bounds once, not once per plane). The
+     * bit-slice kernel reads the same planes, one word at a time.
      */
-    static final Int8Activations.DerivedView<long[]> BIT_PLANES =
-            planesView(BitPlaneKernel::tokenWords, chunk -> chunk / WORDS * BLOCK_WORDS + chunk % WORDS);
+    static final Int8Activations.DerivedView<long[]> BIT_PLANES = new Int8Activations.DerivedView<>() {
+        @Override
+        public long[] allocate(Int8Activations x) {
+            return new long[Math.multiplyExact(tokenWords(x.stride()), x.capacity())];
+        }
+
+        @Override
+        public void build(Int8Activations x, int token, long[] view) {
+            int words = tokenWords(x.stride());
+            buildPlanes(x.q(), token * x.stride(), x.stride(), view, token * words, words);
+        }
+    };
 
     private BitPlaneKernel() {}
 
@@ -52,33 +62,17 @@ final class BitPlaneKernel {
     }
 
     /**
-     * A per-token view of bit planes: {@code tokenWords(stride)} words per token, the 64 columns of chunk {@code n}
-     * (columns {@code 64n .. 64n+63}) going to word {@code chunkWord(n)} of plane 0 (plane {@code b} is
-     * {@link #WORDS}{@code * b} words further). The bit-slice format cuts its planes in its own column order.
+     * Splits {@code stride} int8 activations (a multiple of the byte vector length) into bit planes: columns
+     * {@code 64n .. 64n+63} go to word {@code n % 8} of plane 0 of block {@code n / 8} (plane {@code b} is
+     * {@link #WORDS}{@code * b} words further).
      */
-    static Int8Activations.DerivedView<long[]> planesView(IntUnaryOperator tokenWords, IntUnaryOperator chunkWord) {
-        return new Int8Activations.DerivedView<>() {
-            @Override
-            public long[] allocate(Int8Activations x) {
-                return new long[Math.multiplyExact(tokenWords.applyAsInt(x.stride()), x.capacity())];
-            }
-
-            @Override
-            public void build(Int8Activations x, int token, long[] view) {
-                int words = tokenWords.applyAsInt(x.stride());
-                buildPlanes(x.q(), token * x.stride(), x.stride(), view, token * words, words, chunkWord);
-            }
-        };
-    }
-
-    /** Splits {@code stride} int8 activations (a multiple of the byte vector length) into bit planes. */
-    static void buildPlanes(byte[] q, int qOff, int stride, long[] planes, int pOff, int words,
-                            IntUnaryOperator chunkWord) {
+    static void buildPlanes(byte[] q, int qOff, int stride, long[] planes, int pOff, int words) {
         java.util.Arrays.fill(planes, pOff, pOff + words, 0L);
         int step = B.length();
         for (int c = 0; c < stride; c += step) {
             ByteVector v = ByteVector.fromArray(B, q, qOff + c);
-            int word = pOff + chunkWord.applyAsInt(c / 64);
+            int chunk = c / 64;
+            int word = pOff + chunk / WORDS * BLOCK_WORDS + chunk % WORDS;
             int shift = c % 64;
             for (int b = 0; b < PLANES; b++) {
                 long bits = v.and((byte) (1 << b)).compare(NE, 0).toLong();

@@ -39,8 +39,8 @@ public final class TernaryMatrix implements AutoCloseable {
     private final boolean ownsArena;
     private final MemorySegment packed;
     /**
-     * Per row, what the base-3 and bit-plane kernels' sums carry on top of {@code sum T*q} (bit-slice rows are
-     * decoded to bit planes); null for 2-bit.
+     * Per row, what the base-3, bit-plane and bit-slice kernels' sums carry on top of {@code sum T*q}; null for
+     * 2-bit.
      */
     private final int[] rowBias;
     private final Job job = new Job();
@@ -290,13 +290,18 @@ public final class TernaryMatrix implements AutoCloseable {
                 case Lut2Format lut -> Lut2Kernel.tables(x, t);
                 case Base3Format b3 -> Base3Kernel.biased(x, t);
                 case BitPlaneFormat bp -> BitPlaneKernel.planes(x, t);
-                case BitSliceFormat bs -> BitSliceKernel.planes(x, t);
+                case BitSliceFormat bs -> BitPlaneKernel.planes(x, t);
             }
         }
     }
 
+    /** What the workers share out: row blocks (lut2, bitslice) or rows. */
     private int tasks() {
-        return format instanceof Lut2Format ? format.paddedRows(rows) / Lut2Format.ROW_BLOCK : rows;
+        return switch (format) {
+            case Lut2Format lut -> lut.paddedRows(rows) / Lut2Format.ROW_BLOCK;
+            case BitSliceFormat bs -> bs.paddedRows(rows) / BitSliceFormat.ROW_BLOCK;
+            default -> rows;
+        };
     }
 
     /** Frees the packed weights when the matrix owns its arena; otherwise the caller's arena does. */
@@ -412,30 +417,40 @@ public final class TernaryMatrix implements AutoCloseable {
         }
 
         /**
-         * Bit-slice rows: a GEMV decodes and counts per vector of codes ({@link BitSliceKernel#dotRows}); a GEMM
-         * decodes row tiles to bit-plane rows in a per-thread buffer that stays in L2 while every token of the call
-         * runs the bit-plane kernels over it.
+         * Bit-slice row blocks: a GEMV decodes and counts per item ({@link BitSliceKernel#dotRows}); a GEMM decodes
+         * tiles of row blocks into a per-thread buffer that stays in L2, with their weights, while every token of the
+         * call is counted over them, two at a time.
          */
-        private void runBitSlice(BitSliceFormat bs, int rowFrom, int rowTo) {
-            long[] planes = BitSliceKernel.planes(x, tokenFrom);
-            int tokenWords = BitSliceKernel.tokenWords(x.stride());
+        private void runBitSlice(BitSliceFormat bs, int blockFrom, int blockTo) {
+            long[] planes = BitPlaneKernel.planes(x, tokenFrom);
+            int tokenWords = BitPlaneKernel.tokenWords(x.stride());
             int groups = BitSliceFormat.groups(cols);
-            long rowBytes = bs.rowBytes(cols);
+            long blockBytes = bs.blockBytes(cols);
+            int rowFrom = blockFrom * BitSliceFormat.ROW_BLOCK;
             if (mode == Mode.GEMV) {
-                BitSliceKernel.dotRows(packed, rowFrom * rowBytes, rowBytes, rowTo - rowFrom, groups, planes,
-                        tokenFrom * tokenWords, rowBias, rowFrom, weightScale * x.dequantScale(tokenFrom), out,
-                        rowFrom);
+                BitSliceKernel.dotRows(packed, blockFrom * blockBytes, blockBytes, blockTo - blockFrom, groups,
+                        true, null, planes, tokenFrom * tokenWords, rowBias, rowFrom, rows,
+                        weightScale * x.dequantScale(tokenFrom), out, 0);
                 return;
             }
-            // GEMM: each row tile decoded once to bit-plane rows that stay in L2 for all the tokens
-            int blocks = BitSliceKernel.planeBlocks(cols);
-            long decodedBytes = BitSliceKernel.decodedRowBytes(cols);
-            int tile = Math.min(rowTile(decodedBytes), rowTo - rowFrom);
+            long decodedBytes = BitSliceKernel.items(1, groups) * BitSliceKernel.ITEM_BYTES;
+            int tile = Math.max(1, Math.min((int) (ROW_TILE_BYTES / (blockBytes + decodedBytes)), blockTo - blockFrom));
             MemorySegment decoded = BitSliceKernel.scratch(tile * decodedBytes);
-            for (int r = rowFrom; r < rowTo; r += tile) {
-                int n = Math.min(tile, rowTo - r);
-                BitSliceKernel.decodeRows(packed, r * rowBytes, rowBytes, n, groups, decoded);
-                bitPlaneTile(decoded, 0, decodedBytes, r, n, blocks, planes, tokenWords);
+            for (int b = blockFrom; b < blockTo; b += tile) {
+                int n = Math.min(tile, blockTo - b);
+                long base = b * blockBytes;
+                int r = b * BitSliceFormat.ROW_BLOCK;
+                BitSliceKernel.decodeRows(packed, base, blockBytes, n, groups, decoded);
+                int t = tokenFrom;
+                for (; t + 1 < tokenTo; t += 2) {
+                    BitSliceKernel.dotRowsPair(packed, base, blockBytes, n, groups, decoded, planes, t * tokenWords,
+                            (t + 1) * tokenWords, rowBias, r, rows, weightScale * x.dequantScale(t),
+                            weightScale * x.dequantScale(t + 1), out, t * rows, (t + 1) * rows);
+                }
+                if (t < tokenTo) {
+                    BitSliceKernel.dotRows(packed, base, blockBytes, n, groups, false, decoded, planes,
+                            t * tokenWords, rowBias, r, rows, weightScale * x.dequantScale(t), out, t * rows);
+                }
             }
         }
 

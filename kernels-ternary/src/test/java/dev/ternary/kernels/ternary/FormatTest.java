@@ -44,7 +44,7 @@ class FormatTest {
         for (TernaryFormat f :
                 new TernaryFormat[] {TernaryFormat.TWO_BIT, TernaryFormat.BASE3, TernaryFormat.BIT_PLANE,
                     TernaryFormat.BIT_SLICE}) {
-            // 40 x 2900: a short last block of bit-slice groups (9 of 16 groups per row)
+            // 17 x 33: a short last bit-slice row block; 40 x 2900: 10 bit-slice groups per row
             for (int[] shape : new int[][] {{1, 1}, {17, 33}, {40, 700}, {40, 2900}}) {
                 byte[] trits = TernaryExactnessTest.randomTrits(random, shape[0] * shape[1], 0.3);
                 try (Arena arena = Arena.ofConfined()) {
@@ -63,9 +63,9 @@ class FormatTest {
         assertEquals(2048L * 2048 / 4, TernaryFormat.BIT_PLANE.packedBytes(2048, 2048));
         assertEquals(7168L / 4, TernaryFormat.BIT_PLANE.packedBytes(1, 6912)); // columns padded to 512
         assertEquals(64, Lut2Format.ROW_BLOCK * 4);
-        // 1.6 bits per weight, columns padded to groups of 320, plus the slack kernels may read past the rows
-        assertEquals(2560L * 2560 / 5 + BitSliceFormat.SLACK, TernaryFormat.BIT_SLICE.packedBytes(2560, 2560));
-        assertEquals(7 * 64 + BitSliceFormat.SLACK, TernaryFormat.BIT_SLICE.packedBytes(1, 2048));
+        // 1.6 bits per weight, columns padded to groups of 320, rows to blocks of 8
+        assertEquals(2560L * 2560 / 5, TernaryFormat.BIT_SLICE.packedBytes(2560, 2560));
+        assertEquals(8 * 7 * 64, TernaryFormat.BIT_SLICE.packedBytes(1, 2048));
     }
 
     @Test

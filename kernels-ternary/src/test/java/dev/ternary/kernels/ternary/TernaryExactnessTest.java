@@ -96,8 +96,8 @@ class TernaryExactnessTest {
     @EnumSource(Format.class)
     void gemmMatchesScalar(Format f) {
         Random random = new Random(12);
-        // 520 x 1100: two row tiles per worker in the bit-plane per-token GEMM; 300 x 2900: a short last block of
-        // bit-slice groups and several decoded tiles per worker
+        // 520 x 1100: two row tiles per worker in the bit-plane per-token GEMM; 300 x 2900: several decoded bit-slice
+        // tiles per worker; 33, 50 and 300 rows: a short last bit-slice row block
         for (int[] shape : new int[][] {{33, 70}, {16, 640}, {50, 1000}, {520, 1100}, {300, 2900}}) {
             int rows = shape[0], cols = shape[1];
             byte[] trits = randomTrits(random, rows * cols, 0.3);
