@@ -2,7 +2,6 @@ package dev.ternary.kernels.ternary;
 
 import static jdk.incubator.vector.VectorOperators.BITWISE_BLEND;
 import static jdk.incubator.vector.VectorOperators.BIT_COUNT;
-import static jdk.incubator.vector.VectorOperators.LSHL;
 import static jdk.incubator.vector.VectorOperators.XOR;
 
 import dev.ternary.kernels.format.BitSliceFormat;
@@ -19,13 +18,18 @@ import jdk.incubator.vector.VectorSpecies;
  * masks {@code NZ_k} of the nonzero trits {@code k = 0..4}; the sign bits {@code s_k} are code planes as stored. As in
  * {@link BitPlaneKernel}, a row's sum is {@code sum_b w_b popcount(NZ & (X_b ^ S)) + n-}: per trit and activation plane
  * one ternary-logic op, one population count and one add, the plane word {@code X_b} of the trit's 64 columns
- * broadcast to every row's lane. The activations' planes are {@link BitPlaneKernel}'s. A row block's lanes end as its
- * rows' 8 sums, so no horizontal reduction is needed.
+ * broadcast to every row's lane ({@code S.lanewise(XOR, x)} with a scalar {@code x}). The activations' planes are
+ * {@link BitPlaneKernel}'s. A row block's lanes end as its rows' 8 sums, so no horizontal reduction is needed.
  *
  * <p>Work goes in items: one group of one row block's vector of rows ({@link #parts} vectors per row block under
  * vectors narrower than 512 bits). A GEMV decodes item {@code t + 1} into one half of a per-thread buffer before it
- * counts item {@code t} from the other half (reading a buffer right after writing it stalled on the stores); a GEMM
- * decodes tiles of items once ({@link #decodeRows}) and counts them for every token, two tokens per pass.
+ * counts item {@code t} from the other half ({@link #dotRows}); a GEMM decodes L2-sized tiles of row blocks
+ * ({@link #decodeRows}) once and counts them for all its tokens, two per pass ({@link #dotRowsPair}).
+ *
+ * <p>How this is written keeps C2 inside its inlining limits; past them, some Vector API calls are left as calls and
+ * run boxed, 3x slower end to end in some JVMs (docs/BENCHMARKS.md, session 9): the activation word is XORed as a
+ * scalar operand ({@code LongVector.broadcast} of it kept four times as much of C2's graph alive), the plane counts
+ * are weighted in scalar code ({@link #store}), and a GEMV is called once per row block (see {@link #dotRows}).
  */
 final class BitSliceKernel {
     static final VectorSpecies<Long> L = KernelSpecies.LONG;
@@ -40,8 +44,9 @@ final class BitSliceKernel {
 
     /** Per thread: the buffer decoded items go to, grown on first use and kept (64-byte aligned, off-heap). */
     private static final ThreadLocal<MemorySegment[]> SCRATCH = ThreadLocal.withInitial(() -> new MemorySegment[1]);
-    /** Per thread: a row block's lane sums on their way to the output. */
-    private static final ThreadLocal<long[]> LANES = ThreadLocal.withInitial(() -> new long[BitSliceFormat.ROW_BLOCK]);
+    /** Per thread: a vector of rows' 8 plane counts on their way to the output. */
+    private static final ThreadLocal<long[]> LANES =
+            ThreadLocal.withInitial(() -> new long[8 * BitSliceFormat.ROW_BLOCK]);
 
     private BitSliceKernel() {}
 
@@ -75,7 +80,7 @@ final class BitSliceKernel {
         return base + run / parts * blockBytes + (long) (run % parts) * L.length() * ROW_WORD;
     }
 
-    /** Decodes the items of {@code rowBlocks} row blocks from {@code base} to {@code dst}, {@link #ITEM_BYTES} apart. */
+    /** Decodes the items of {@code rowBlocks} row blocks from {@code base} to {@code dst}, {@link #ITEM_BYTES} each. */
     static void decodeRows(MemorySegment w, long base, long blockBytes, int rowBlocks, int groups, MemorySegment dst) {
         int runs = rowBlocks * parts();
         for (int run = 0, t = 0; run < runs; run++) {
@@ -87,39 +92,39 @@ final class BitSliceKernel {
     }
 
     /**
-     * One token over {@code rowBlocks} row blocks whose first row is {@code rowFrom} (a multiple of 8):
-     * {@code out[outBase + r] = factor * (sum T*q of row r)} for the rows {@code r < rows}. With {@code decodeAhead}
-     * (GEMV) the items are decoded here, one ahead, into a two-item buffer; without it {@code decoded} holds them all
-     * ({@link #decodeRows}).
+     * GEMV: one token over {@code rowBlocks} row blocks whose first row is {@code rowFrom} (a multiple of 8):
+     * {@code out[outBase + r] = factor * (sum T*q of row r)} for the rows {@code r < rows}. Each item is decoded into
+     * one half of a two-item per-thread buffer while the previous one is counted from the other half (decoding whole
+     * row blocks first left the weight loads' memory latency uncovered: 392 against 147 µs from DRAM at 8192x2048).
+     *
+     * <p>Call it for one row block at a time: then C2 compiles it from a full profile, after many short calls. One
+     * call per worker made it a long-running loop that C2 compiled on stack replacement, straight from the
+     * interpreter, and in about one JVM in three some of its Vector API calls were left uninlined and boxed (llama-1b
+     * decoded at 11-24 instead of ~55 tok/s).
      *
      * @param pOff offset of the token's planes ({@link BitPlaneKernel#planes}) in {@code planes}
      */
-    static void dotRows(MemorySegment w, long base, long blockBytes, int rowBlocks, int groups,
-                        boolean decodeAhead, MemorySegment decoded, long[] planes, int pOff, int[] rowBias,
-                        int rowFrom, int rows, float factor, float[] out, int outBase) {
+    static void dotRows(MemorySegment w, long base, long blockBytes, int rowBlocks, int groups, long[] planes,
+                        int pOff, int[] rowBias, int rowFrom, int rows, float factor, float[] out, int outBase) {
         int vl = L.length();
         int runs = rowBlocks * parts();
         long chunk = BitSliceFormat.CHUNK_BYTES;
         long[] lanes = LANES.get();
-        if (decodeAhead) {
-            decoded = scratch(2 * ITEM_BYTES);
-            decodeVector(w, runOffset(base, blockBytes, 0), decoded, 0);
-        }
+        int r = BitSliceFormat.ROW_BLOCK;
         int bw = BitPlaneKernel.WORDS;
+        MemorySegment decoded = scratch(2 * ITEM_BYTES);
+        decodeVector(w, runOffset(base, blockBytes, 0), decoded, 0);
         LongVector a0 = LongVector.zero(L), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
         for (int run = 0, t = 0; run < runs; run++) {
             long runO = runOffset(base, blockBytes, run);
             long nextRunO = run + 1 < runs ? runOffset(base, blockBytes, run + 1) : -1;
             for (int g = 0; g < groups; g++, t++) {
-                long item = t * ITEM_BYTES;
-                if (decodeAhead) {
-                    // decode one item ahead into the other half: read back at once, the stores stalled the loads
-                    long next = g + 1 < groups ? runO + (g + 1) * chunk : nextRunO;
-                    if (next >= 0) {
-                        decodeVector(w, next, decoded, ((t + 1) & 1) * ITEM_BYTES);
-                    }
-                    item = (t & 1) * ITEM_BYTES;
+                // decode one item ahead into the other half: read back at once, the stores stalled the loads
+                long next = g + 1 < groups ? runO + (g + 1) * chunk : nextRunO;
+                if (next >= 0) {
+                    decodeVector(w, next, decoded, ((t + 1) & 1) * ITEM_BYTES);
                 }
+                long item = (t & 1) * ITEM_BYTES;
                 long o = runO + g * chunk;
                 for (int k = 0; k < TRITS; k++) {
                     LongVector nz = LongVector.fromMemorySegment(L, decoded, item + k * 64L, LE);
@@ -127,39 +132,101 @@ final class BitSliceKernel {
                     int n = TRITS * g + k; // the trit's 64 columns: chunk n of the activation planes
                     int x = pOff + n / bw * BitPlaneKernel.BLOCK_WORDS + n % bw;
                     // written out per plane: vectors passed to a helper that C2 does not inline get boxed
-                    a0 = a0.add(nz.and(LongVector.broadcast(L, planes[x]).lanewise(XOR, s)).lanewise(BIT_COUNT));
-                    a1 = a1.add(nz.and(LongVector.broadcast(L, planes[x + bw]).lanewise(XOR, s))
+                    a0 = a0.add(nz.and(s.lanewise(XOR, planes[x])).lanewise(BIT_COUNT));
+                    a1 = a1.add(nz.and(s.lanewise(XOR, planes[x + bw]))
                             .lanewise(BIT_COUNT));
-                    a2 = a2.add(nz.and(LongVector.broadcast(L, planes[x + 2 * bw]).lanewise(XOR, s))
+                    a2 = a2.add(nz.and(s.lanewise(XOR, planes[x + 2 * bw]))
                             .lanewise(BIT_COUNT));
-                    a3 = a3.add(nz.and(LongVector.broadcast(L, planes[x + 3 * bw]).lanewise(XOR, s))
+                    a3 = a3.add(nz.and(s.lanewise(XOR, planes[x + 3 * bw]))
                             .lanewise(BIT_COUNT));
-                    a4 = a4.add(nz.and(LongVector.broadcast(L, planes[x + 4 * bw]).lanewise(XOR, s))
+                    a4 = a4.add(nz.and(s.lanewise(XOR, planes[x + 4 * bw]))
                             .lanewise(BIT_COUNT));
-                    a5 = a5.add(nz.and(LongVector.broadcast(L, planes[x + 5 * bw]).lanewise(XOR, s))
+                    a5 = a5.add(nz.and(s.lanewise(XOR, planes[x + 5 * bw]))
                             .lanewise(BIT_COUNT));
-                    a6 = a6.add(nz.and(LongVector.broadcast(L, planes[x + 6 * bw]).lanewise(XOR, s))
+                    a6 = a6.add(nz.and(s.lanewise(XOR, planes[x + 6 * bw]))
                             .lanewise(BIT_COUNT));
-                    a7 = a7.add(nz.and(LongVector.broadcast(L, planes[x + 7 * bw]).lanewise(XOR, s))
+                    a7 = a7.add(nz.and(s.lanewise(XOR, planes[x + 7 * bw]))
                             .lanewise(BIT_COUNT));
                 }
             }
-            // plane b weighs 2^b, the sign plane -128 (as in BitPlaneKernel, written out for the same reason)
-            a0.add(a1.lanewise(LSHL, 1)).add(a2.lanewise(LSHL, 2)).add(a3.lanewise(LSHL, 3))
-                    .add(a4.lanewise(LSHL, 4)).add(a5.lanewise(LSHL, 5)).add(a6.lanewise(LSHL, 6))
-                    .sub(a7.lanewise(LSHL, 7)).intoArray(lanes, 0);
+            // the planes' counts are weighted in scalar code (store): fewer Vector API calls for C2 to inline
+            a0.intoArray(lanes, 0);
+            a1.intoArray(lanes, r);
+            a2.intoArray(lanes, 2 * r);
+            a3.intoArray(lanes, 3 * r);
+            a4.intoArray(lanes, 4 * r);
+            a5.intoArray(lanes, 5 * r);
+            a6.intoArray(lanes, 6 * r);
+            a7.intoArray(lanes, 7 * r);
             store(lanes, rowFrom + run * vl, rowBias, rows, factor, out, outBase);
             a0 = a1 = a2 = a3 = a4 = a5 = a6 = a7 = LongVector.zero(L);
         }
     }
 
-    /** {@link #dotRows} over decoded items for two tokens at once, sharing each item's loads. */
+    /**
+     * GEMM, one token (an odd last one), over items decoded by {@link #decodeRows}: {@code out[outBase + r] = factor *
+     * (sum T*q of row r)} for the rows {@code r < rows} of the {@code rowBlocks} row blocks from {@code rowFrom}.
+     */
+    static void countRows(MemorySegment w, long base, long blockBytes, int rowBlocks, int groups,
+                          MemorySegment decoded, long[] planes, int pOff, int[] rowBias, int rowFrom, int rows,
+                          float factor, float[] out, int outBase) {
+        int vl = L.length();
+        int runs = rowBlocks * parts();
+        long[] lanes = LANES.get();
+        int r = BitSliceFormat.ROW_BLOCK;
+        int bw = BitPlaneKernel.WORDS;
+        LongVector a0 = LongVector.zero(L), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+        for (int run = 0, t = 0; run < runs; run++) {
+            long runO = runOffset(base, blockBytes, run);
+            for (int g = 0; g < groups; g++, t++) {
+                long o = runO + (long) g * BitSliceFormat.CHUNK_BYTES;
+                for (int k = 0; k < TRITS; k++) {
+                    LongVector nz = LongVector.fromMemorySegment(L, decoded, t * ITEM_BYTES + k * 64L, LE);
+                    LongVector s = LongVector.fromMemorySegment(L, w, o + (long) k * PLANE_STRIDE, LE);
+                    int n = TRITS * g + k; // the trit's 64 columns: chunk n of the activation planes
+                    int x = pOff + n / bw * BitPlaneKernel.BLOCK_WORDS + n % bw;
+                    // written out per plane: vectors passed to a helper that C2 does not inline get boxed
+                    a0 = a0.add(nz.and(s.lanewise(XOR, planes[x])).lanewise(BIT_COUNT));
+                    a1 = a1.add(nz.and(s.lanewise(XOR, planes[x + bw]))
+                            .lanewise(BIT_COUNT));
+                    a2 = a2.add(nz.and(s.lanewise(XOR, planes[x + 2 * bw]))
+                            .lanewise(BIT_COUNT));
+                    a3 = a3.add(nz.and(s.lanewise(XOR, planes[x + 3 * bw]))
+                            .lanewise(BIT_COUNT));
+                    a4 = a4.add(nz.and(s.lanewise(XOR, planes[x + 4 * bw]))
+                            .lanewise(BIT_COUNT));
+                    a5 = a5.add(nz.and(s.lanewise(XOR, planes[x + 5 * bw]))
+                            .lanewise(BIT_COUNT));
+                    a6 = a6.add(nz.and(s.lanewise(XOR, planes[x + 6 * bw]))
+                            .lanewise(BIT_COUNT));
+                    a7 = a7.add(nz.and(s.lanewise(XOR, planes[x + 7 * bw]))
+                            .lanewise(BIT_COUNT));
+                }
+            }
+            // the planes' counts are weighted in scalar code (store): fewer Vector API calls for C2 to inline
+            a0.intoArray(lanes, 0);
+            a1.intoArray(lanes, r);
+            a2.intoArray(lanes, 2 * r);
+            a3.intoArray(lanes, 3 * r);
+            a4.intoArray(lanes, 4 * r);
+            a5.intoArray(lanes, 5 * r);
+            a6.intoArray(lanes, 6 * r);
+            a7.intoArray(lanes, 7 * r);
+            store(lanes, rowFrom + run * vl, rowBias, rows, factor, out, outBase);
+            a0 = a1 = a2 = a3 = a4 = a5 = a6 = a7 = LongVector.zero(L);
+        }
+    }
+
+    /**
+     * GEMM: {@link #countRows} for two tokens at once, sharing each item's loads.
+     */
     static void dotRowsPair(MemorySegment w, long base, long blockBytes, int rowBlocks, int groups,
                             MemorySegment decoded, long[] planes, int pOffA, int pOffB, int[] rowBias, int rowFrom,
                             int rows, float factorA, float factorB, float[] out, int outBaseA, int outBaseB) {
         int vl = L.length();
         int runs = rowBlocks * parts();
         long[] lanes = LANES.get();
+        int r = BitSliceFormat.ROW_BLOCK;
         int bw = BitPlaneKernel.WORDS;
         LongVector a0 = LongVector.zero(L), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
         LongVector b0 = a0, b1 = a0, b2 = a0, b3 = a0, b4 = a0, b5 = a0, b6 = a0, b7 = a0;
@@ -174,56 +241,74 @@ final class BitSliceKernel {
                     int c = n / bw * BitPlaneKernel.BLOCK_WORDS + n % bw;
                     int x = pOffA + c;
                     int y = pOffB + c;
-                    a0 = a0.add(nz.and(LongVector.broadcast(L, planes[x]).lanewise(XOR, s)).lanewise(BIT_COUNT));
-                    b0 = b0.add(nz.and(LongVector.broadcast(L, planes[y]).lanewise(XOR, s)).lanewise(BIT_COUNT));
-                    a1 = a1.add(nz.and(LongVector.broadcast(L, planes[x + bw]).lanewise(XOR, s)).lanewise(BIT_COUNT));
-                    b1 = b1.add(nz.and(LongVector.broadcast(L, planes[y + bw]).lanewise(XOR, s)).lanewise(BIT_COUNT));
-                    a2 = a2.add(nz.and(LongVector.broadcast(L, planes[x + 2 * bw]).lanewise(XOR, s))
+                    a0 = a0.add(nz.and(s.lanewise(XOR, planes[x])).lanewise(BIT_COUNT));
+                    b0 = b0.add(nz.and(s.lanewise(XOR, planes[y])).lanewise(BIT_COUNT));
+                    a1 = a1.add(nz.and(s.lanewise(XOR, planes[x + bw])).lanewise(BIT_COUNT));
+                    b1 = b1.add(nz.and(s.lanewise(XOR, planes[y + bw])).lanewise(BIT_COUNT));
+                    a2 = a2.add(nz.and(s.lanewise(XOR, planes[x + 2 * bw]))
                             .lanewise(BIT_COUNT));
-                    b2 = b2.add(nz.and(LongVector.broadcast(L, planes[y + 2 * bw]).lanewise(XOR, s))
+                    b2 = b2.add(nz.and(s.lanewise(XOR, planes[y + 2 * bw]))
                             .lanewise(BIT_COUNT));
-                    a3 = a3.add(nz.and(LongVector.broadcast(L, planes[x + 3 * bw]).lanewise(XOR, s))
+                    a3 = a3.add(nz.and(s.lanewise(XOR, planes[x + 3 * bw]))
                             .lanewise(BIT_COUNT));
-                    b3 = b3.add(nz.and(LongVector.broadcast(L, planes[y + 3 * bw]).lanewise(XOR, s))
+                    b3 = b3.add(nz.and(s.lanewise(XOR, planes[y + 3 * bw]))
                             .lanewise(BIT_COUNT));
-                    a4 = a4.add(nz.and(LongVector.broadcast(L, planes[x + 4 * bw]).lanewise(XOR, s))
+                    a4 = a4.add(nz.and(s.lanewise(XOR, planes[x + 4 * bw]))
                             .lanewise(BIT_COUNT));
-                    b4 = b4.add(nz.and(LongVector.broadcast(L, planes[y + 4 * bw]).lanewise(XOR, s))
+                    b4 = b4.add(nz.and(s.lanewise(XOR, planes[y + 4 * bw]))
                             .lanewise(BIT_COUNT));
-                    a5 = a5.add(nz.and(LongVector.broadcast(L, planes[x + 5 * bw]).lanewise(XOR, s))
+                    a5 = a5.add(nz.and(s.lanewise(XOR, planes[x + 5 * bw]))
                             .lanewise(BIT_COUNT));
-                    b5 = b5.add(nz.and(LongVector.broadcast(L, planes[y + 5 * bw]).lanewise(XOR, s))
+                    b5 = b5.add(nz.and(s.lanewise(XOR, planes[y + 5 * bw]))
                             .lanewise(BIT_COUNT));
-                    a6 = a6.add(nz.and(LongVector.broadcast(L, planes[x + 6 * bw]).lanewise(XOR, s))
+                    a6 = a6.add(nz.and(s.lanewise(XOR, planes[x + 6 * bw]))
                             .lanewise(BIT_COUNT));
-                    b6 = b6.add(nz.and(LongVector.broadcast(L, planes[y + 6 * bw]).lanewise(XOR, s))
+                    b6 = b6.add(nz.and(s.lanewise(XOR, planes[y + 6 * bw]))
                             .lanewise(BIT_COUNT));
-                    a7 = a7.add(nz.and(LongVector.broadcast(L, planes[x + 7 * bw]).lanewise(XOR, s))
+                    a7 = a7.add(nz.and(s.lanewise(XOR, planes[x + 7 * bw]))
                             .lanewise(BIT_COUNT));
-                    b7 = b7.add(nz.and(LongVector.broadcast(L, planes[y + 7 * bw]).lanewise(XOR, s))
+                    b7 = b7.add(nz.and(s.lanewise(XOR, planes[y + 7 * bw]))
                             .lanewise(BIT_COUNT));
                 }
             }
             int row = rowFrom + run * vl;
-            a0.add(a1.lanewise(LSHL, 1)).add(a2.lanewise(LSHL, 2)).add(a3.lanewise(LSHL, 3))
-                    .add(a4.lanewise(LSHL, 4)).add(a5.lanewise(LSHL, 5)).add(a6.lanewise(LSHL, 6))
-                    .sub(a7.lanewise(LSHL, 7)).intoArray(lanes, 0);
+            a0.intoArray(lanes, 0 * r);
+            a1.intoArray(lanes, 1 * r);
+            a2.intoArray(lanes, 2 * r);
+            a3.intoArray(lanes, 3 * r);
+            a4.intoArray(lanes, 4 * r);
+            a5.intoArray(lanes, 5 * r);
+            a6.intoArray(lanes, 6 * r);
+            a7.intoArray(lanes, 7 * r);
             store(lanes, row, rowBias, rows, factorA, out, outBaseA);
-            b0.add(b1.lanewise(LSHL, 1)).add(b2.lanewise(LSHL, 2)).add(b3.lanewise(LSHL, 3))
-                    .add(b4.lanewise(LSHL, 4)).add(b5.lanewise(LSHL, 5)).add(b6.lanewise(LSHL, 6))
-                    .sub(b7.lanewise(LSHL, 7)).intoArray(lanes, 0);
+            b0.intoArray(lanes, 0 * r);
+            b1.intoArray(lanes, 1 * r);
+            b2.intoArray(lanes, 2 * r);
+            b3.intoArray(lanes, 3 * r);
+            b4.intoArray(lanes, 4 * r);
+            b5.intoArray(lanes, 5 * r);
+            b6.intoArray(lanes, 6 * r);
+            b7.intoArray(lanes, 7 * r);
             store(lanes, row, rowBias, rows, factorB, out, outBaseB);
             a0 = a1 = a2 = a3 = a4 = a5 = a6 = a7 = LongVector.zero(L);
             b0 = b1 = b2 = b3 = b4 = b5 = b6 = b7 = a0;
         }
     }
 
-    /** The lanes' rows from {@code row} on, those below {@code rows}: bias removed, scaled, stored. */
+    /**
+     * The rows of a vector's plane counts ({@code lanes}, plane {@code b} from {@code 8b}) from {@code row} on, those
+     * below {@code rows}: planes weighted ({@code 2^b}, the sign plane {@code -128}), bias removed, scaled, stored.
+     */
     private static void store(long[] lanes, int row, int[] rowBias, int rows, float factor, float[] out,
                               int outBase) {
         int n = Math.min(L.length(), rows - row);
+        int r = BitSliceFormat.ROW_BLOCK;
         for (int j = 0; j < n; j++) {
-            out[outBase + row + j] = ((int) lanes[j] - rowBias[row + j]) * factor;
+            long sum = -(lanes[7 * r + j] << 7);
+            for (int b = 0; b < 7; b++) {
+                sum += lanes[b * r + j] << b;
+            }
+            out[outBase + row + j] = ((int) sum - rowBias[row + j]) * factor;
         }
     }
 

@@ -417,20 +417,22 @@ public final class TernaryMatrix implements AutoCloseable {
         }
 
         /**
-         * Bit-slice row blocks: a GEMV decodes and counts per item ({@link BitSliceKernel#dotRows}); a GEMM decodes
-         * tiles of row blocks into a per-thread buffer that stays in L2, with their weights, while every token of the
-         * call is counted over them, two at a time.
+         * Bit-slice row blocks: a GEMV decodes and counts a few row blocks at a time ({@link BitSliceKernel#dotRows});
+         * a GEMM decodes tiles of row blocks into a per-thread buffer that stays in L2, with their weights, while every
+         * token of the call is counted over them, two at a time.
          */
         private void runBitSlice(BitSliceFormat bs, int blockFrom, int blockTo) {
             long[] planes = BitPlaneKernel.planes(x, tokenFrom);
             int tokenWords = BitPlaneKernel.tokenWords(x.stride());
             int groups = BitSliceFormat.groups(cols);
             long blockBytes = bs.blockBytes(cols);
-            int rowFrom = blockFrom * BitSliceFormat.ROW_BLOCK;
             if (mode == Mode.GEMV) {
-                BitSliceKernel.dotRows(packed, blockFrom * blockBytes, blockBytes, blockTo - blockFrom, groups,
-                        true, null, planes, tokenFrom * tokenWords, rowBias, rowFrom, rows,
-                        weightScale * x.dequantScale(tokenFrom), out, 0);
+                // one call per row block: many short calls get C2 a full profile (see BitSliceKernel.dotRows)
+                float factor = weightScale * x.dequantScale(tokenFrom);
+                for (int b = blockFrom; b < blockTo; b++) {
+                    BitSliceKernel.dotRows(packed, b * blockBytes, blockBytes, 1, groups, planes,
+                            tokenFrom * tokenWords, rowBias, b * BitSliceFormat.ROW_BLOCK, rows, factor, out, 0);
+                }
                 return;
             }
             long decodedBytes = BitSliceKernel.items(1, groups) * BitSliceKernel.ITEM_BYTES;
@@ -448,8 +450,8 @@ public final class TernaryMatrix implements AutoCloseable {
                             weightScale * x.dequantScale(t + 1), out, t * rows, (t + 1) * rows);
                 }
                 if (t < tokenTo) {
-                    BitSliceKernel.dotRows(packed, base, blockBytes, n, groups, false, decoded, planes,
-                            t * tokenWords, rowBias, r, rows, weightScale * x.dequantScale(t), out, t * rows);
+                    BitSliceKernel.countRows(packed, base, blockBytes, n, groups, decoded, planes, t * tokenWords,
+                            rowBias, r, rows, weightScale * x.dequantScale(t), out, t * rows);
                 }
             }
         }
