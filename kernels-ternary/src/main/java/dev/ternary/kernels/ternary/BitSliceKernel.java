@@ -164,61 +164,9 @@ final class BitSliceKernel {
     }
 
     /**
-     * GEMM, one token (an odd last one), over items decoded by {@link #decodeRows}: {@code out[outBase + r] = factor *
-     * (sum T*q of row r)} for the rows {@code r < rows} of the {@code rowBlocks} row blocks from {@code rowFrom}.
-     */
-    static void countRows(MemorySegment w, long base, long blockBytes, int rowBlocks, int groups,
-                          MemorySegment decoded, long[] planes, int pOff, int[] rowBias, int rowFrom, int rows,
-                          float factor, float[] out, int outBase) {
-        int vl = L.length();
-        int runs = rowBlocks * parts();
-        long[] lanes = LANES.get();
-        int r = BitSliceFormat.ROW_BLOCK;
-        int bw = BitPlaneKernel.WORDS;
-        LongVector a0 = LongVector.zero(L), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
-        for (int run = 0, t = 0; run < runs; run++) {
-            long runO = runOffset(base, blockBytes, run);
-            for (int g = 0; g < groups; g++, t++) {
-                long o = runO + (long) g * BitSliceFormat.CHUNK_BYTES;
-                for (int k = 0; k < TRITS; k++) {
-                    LongVector nz = LongVector.fromMemorySegment(L, decoded, t * ITEM_BYTES + k * 64L, LE);
-                    LongVector s = LongVector.fromMemorySegment(L, w, o + (long) k * PLANE_STRIDE, LE);
-                    int n = TRITS * g + k; // the trit's 64 columns: chunk n of the activation planes
-                    int x = pOff + n / bw * BitPlaneKernel.BLOCK_WORDS + n % bw;
-                    // written out per plane: vectors passed to a helper that C2 does not inline get boxed
-                    a0 = a0.add(nz.and(s.lanewise(XOR, planes[x])).lanewise(BIT_COUNT));
-                    a1 = a1.add(nz.and(s.lanewise(XOR, planes[x + bw]))
-                            .lanewise(BIT_COUNT));
-                    a2 = a2.add(nz.and(s.lanewise(XOR, planes[x + 2 * bw]))
-                            .lanewise(BIT_COUNT));
-                    a3 = a3.add(nz.and(s.lanewise(XOR, planes[x + 3 * bw]))
-                            .lanewise(BIT_COUNT));
-                    a4 = a4.add(nz.and(s.lanewise(XOR, planes[x + 4 * bw]))
-                            .lanewise(BIT_COUNT));
-                    a5 = a5.add(nz.and(s.lanewise(XOR, planes[x + 5 * bw]))
-                            .lanewise(BIT_COUNT));
-                    a6 = a6.add(nz.and(s.lanewise(XOR, planes[x + 6 * bw]))
-                            .lanewise(BIT_COUNT));
-                    a7 = a7.add(nz.and(s.lanewise(XOR, planes[x + 7 * bw]))
-                            .lanewise(BIT_COUNT));
-                }
-            }
-            // the planes' counts are weighted in scalar code (store): fewer Vector API calls for C2 to inline
-            a0.intoArray(lanes, 0);
-            a1.intoArray(lanes, r);
-            a2.intoArray(lanes, 2 * r);
-            a3.intoArray(lanes, 3 * r);
-            a4.intoArray(lanes, 4 * r);
-            a5.intoArray(lanes, 5 * r);
-            a6.intoArray(lanes, 6 * r);
-            a7.intoArray(lanes, 7 * r);
-            store(lanes, rowFrom + run * vl, rowBias, rows, factor, out, outBase);
-            a0 = a1 = a2 = a3 = a4 = a5 = a6 = a7 = LongVector.zero(L);
-        }
-    }
-
-    /**
-     * GEMM: {@link #countRows} for two tokens at once, sharing each item's loads.
+     * GEMM: two tokens over items decoded by {@link #decodeRows}, sharing each item's loads (an odd last token is
+     * passed as both): {@code out[outBaseA + r]} and {@code out[outBaseB + r]} as {@link #dotRows} computes them, for
+     * the rows {@code r < rows} of the {@code rowBlocks} row blocks from {@code rowFrom}.
      */
     static void dotRowsPair(MemorySegment w, long base, long blockBytes, int rowBlocks, int groups,
                             MemorySegment decoded, long[] planes, int pOffA, int pOffB, int[] rowBias, int rowFrom,

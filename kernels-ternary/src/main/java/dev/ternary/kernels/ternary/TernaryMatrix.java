@@ -417,9 +417,9 @@ public final class TernaryMatrix implements AutoCloseable {
         }
 
         /**
-         * Bit-slice row blocks: a GEMV decodes and counts a few row blocks at a time ({@link BitSliceKernel#dotRows});
-         * a GEMM decodes tiles of row blocks into a per-thread buffer that stays in L2, with their weights, while every
-         * token of the call is counted over them, two at a time.
+         * Bit-slice row blocks: a GEMV decodes and counts item by item, one call per row block
+         * ({@link BitSliceKernel#dotRows}); a GEMM decodes tiles of row blocks into a per-thread buffer that stays in
+         * L2, with their weights, while every token of the call is counted over them, two at a time.
          */
         private void runBitSlice(BitSliceFormat bs, int blockFrom, int blockTo) {
             long[] planes = BitPlaneKernel.planes(x, tokenFrom);
@@ -443,15 +443,11 @@ public final class TernaryMatrix implements AutoCloseable {
                 long base = b * blockBytes;
                 int r = b * BitSliceFormat.ROW_BLOCK;
                 BitSliceKernel.decodeRows(packed, base, blockBytes, n, groups, decoded);
-                int t = tokenFrom;
-                for (; t + 1 < tokenTo; t += 2) {
+                for (int t = tokenFrom; t < tokenTo; t += 2) {
+                    int u = Math.min(t + 1, tokenTo - 1); // an odd last token is paired with itself
                     BitSliceKernel.dotRowsPair(packed, base, blockBytes, n, groups, decoded, planes, t * tokenWords,
-                            (t + 1) * tokenWords, rowBias, r, rows, weightScale * x.dequantScale(t),
-                            weightScale * x.dequantScale(t + 1), out, t * rows, (t + 1) * rows);
-                }
-                if (t < tokenTo) {
-                    BitSliceKernel.countRows(packed, base, blockBytes, n, groups, decoded, planes, t * tokenWords,
-                            rowBias, r, rows, weightScale * x.dequantScale(t), out, t * rows);
+                            u * tokenWords, rowBias, r, rows, weightScale * x.dequantScale(t),
+                            weightScale * x.dequantScale(u), out, t * rows, u * rows);
                 }
             }
         }
