@@ -1,6 +1,6 @@
 package dev.ternary.kernels.ternary;
 
-import static jdk.incubator.vector.VectorOperators.BITWISE_BLEND;
+import static jdk.incubator.vector.VectorOperators.AND_NOT;
 import static jdk.incubator.vector.VectorOperators.BIT_COUNT;
 import static jdk.incubator.vector.VectorOperators.XOR;
 
@@ -263,8 +263,10 @@ final class BitSliceKernel {
     /**
      * One vector of code planes (the rows' words of one group, planes {@value #PLANE_STRIDE} bytes apart from
      * {@code o} in {@code w}) into the 5 masks of nonzero trits at {@code d}, {@code d + 64}, ... in {@code dst}:
-     * {@link BitSliceFormat#zeroWords} on vectors, negated ({@code mux(c, a, b)} is
-     * {@code b.lanewise(BITWISE_BLEND, a, c)}).
+     * {@link BitSliceFormat#zeroWords} on vectors, negated, with the NOTs pushed to the leaves and each
+     * {@code mux(c, a, b)} written {@code a.and(c).or(b.lanewise(AND_NOT, c))}: C2 compiles it to 55 ternary-logic
+     * and 9 two-input ops, where the same decoder with {@code BITWISE_BLEND} and a final NOT took 59 and 23 (decode
+     * 12.2 → 10.9 ns per item in cache).
      *
      * <p>A method of its own, with no vector parameters, out of the row loops: with them, the decoder was too big for
      * C1's profiling tier ("out of virtual registers"), so it stayed in C1's first tier, which runs the Vector API
@@ -284,36 +286,32 @@ final class BitSliceKernel {
         LongVector x03 = s0.lanewise(XOR, s3);
         LongVector x13 = s1.lanewise(XOR, s3), x14 = s1.lanewise(XOR, s4), x23 = s2.lanewise(XOR, s3);
         LongVector t1 = x03.lanewise(XOR, s4), t2 = x13, t3 = s2.lanewise(XOR, s4);
-        LongVector nc0 = c0.not();
-        LongVector a0 = t3.not();
-        LongVector a1 = t2.not().or(t3.and(t1.not()));
-        LongVector a2 = t2.and(t3).not().lanewise(BITWISE_BLEND, t3, t1);
-        LongVector b0 = x01.and(x02).not();
-        LongVector b1 = x01.not().or(x02);
-        LongVector b2 = x02.not().or(x01);
-        LongVector z0 = nc0.and(b0).lanewise(BITWISE_BLEND, x01.not().and(nc0.or(s4)), c1)
-                .lanewise(BITWISE_BLEND, x02.not().lanewise(BITWISE_BLEND, x23.not().and(x04.not()), c0)
-                        .lanewise(BITWISE_BLEND, nc0.and(a0), c1), c2);
-        LongVector z1 = nc0.and(b1).lanewise(BITWISE_BLEND, x01.and(nc0.or(s4)), c1)
-                .lanewise(BITWISE_BLEND, x13.not().lanewise(BITWISE_BLEND, x23.and(x14.not()), c0)
-                        .lanewise(BITWISE_BLEND, nc0.and(a1), c1), c2);
-        LongVector z2 = c1.not().and(b2.lanewise(BITWISE_BLEND, x23.not(), c0))
-                .lanewise(BITWISE_BLEND, x02.lanewise(BITWISE_BLEND, x23.not(), c0)
-                        .lanewise(BITWISE_BLEND, nc0.and(a2), c1), c2);
-        z0.not().intoMemorySegment(dst, d, LE);
-        z1.not().intoMemorySegment(dst, d + 64, LE);
-        z2.not().intoMemorySegment(dst, d + 128, LE);
-        LongVector a3 = t2.or(t3).lanewise(BITWISE_BLEND, t2, t1);
-        LongVector a4 = t1.or(t2.and(t3));
-        LongVector b3 = x02.or(x03.or(x01.and(x04)).not());
-        LongVector b4 = x01.or(x04.or(x02.and(x03)).not());
-        LongVector z3 = c1.not().and(b3.lanewise(BITWISE_BLEND, x23, c0))
-                .lanewise(BITWISE_BLEND, x13.lanewise(BITWISE_BLEND, x23, c0)
-                        .lanewise(BITWISE_BLEND, nc0.and(a3), c1), c2);
-        LongVector z4 = nc0.and(b4).lanewise(BITWISE_BLEND, c0, c1)
-                .lanewise(BITWISE_BLEND, c0.and(x04.lanewise(BITWISE_BLEND, x14, x23))
-                        .lanewise(BITWISE_BLEND, nc0.and(a4), c1), c2);
-        z3.not().intoMemorySegment(dst, d + 192, LE);
-        z4.not().intoMemorySegment(dst, d + 256, LE);
+        // the negated decoder: ~mux(c, a, b) = mux(c, ~a, ~b), so each NOT lands on a leaf that C2 fuses in;
+        // per trit: the c2 = 1 classes (hi, c1 picks) and the c2 = 0 ones (lo); mux(c, a, b) as
+        // a.and(c).or(b.lanewise(AND_NOT, c))
+        LongVector c0s4 = c0.lanewise(AND_NOT, s4);
+        LongVector m0 = x23.or(x04).and(c0).or(x02.lanewise(AND_NOT, c0));
+        LongVector hi0 = c0.or(t3).and(c1).or(m0.lanewise(AND_NOT, c1));
+        LongVector lo0 = x01.or(c0s4).and(c1).or(c0.or(x01.and(x02)).lanewise(AND_NOT, c1));
+        hi0.and(c2).or(lo0.lanewise(AND_NOT, c2)).intoMemorySegment(dst, d, LE);
+        LongVector m1 = x14.or(x23.not()).and(c0).or(x13.lanewise(AND_NOT, c0));
+        LongVector hi1 = c0.or(t2.and(t1.or(t3.not()))).and(c1).or(m1.lanewise(AND_NOT, c1));
+        LongVector lo1 = c0s4.or(x01.not()).and(c1).or(c0.or(x01.lanewise(AND_NOT, x02)).lanewise(AND_NOT, c1));
+        hi1.and(c2).or(lo1.lanewise(AND_NOT, c2)).intoMemorySegment(dst, d + 64, LE);
+        LongVector a2 = t3.not().and(t1).or(t2.and(t3).lanewise(AND_NOT, t1));
+        LongVector m2 = x23.and(c0).or(x02.not().lanewise(AND_NOT, c0));
+        LongVector hi2 = c0.or(a2).and(c1).or(m2.lanewise(AND_NOT, c1));
+        LongVector lo2 = c1.or(x23.and(c0).or(x02.lanewise(AND_NOT, x01).lanewise(AND_NOT, c0)));
+        hi2.and(c2).or(lo2.lanewise(AND_NOT, c2)).intoMemorySegment(dst, d + 128, LE);
+        LongVector a3 = t2.not().and(t1).or(t2.or(t3).not().lanewise(AND_NOT, t1));
+        LongVector m3 = x23.not().and(c0).or(x13.not().lanewise(AND_NOT, c0));
+        LongVector hi3 = c0.or(a3).and(c1).or(m3.lanewise(AND_NOT, c1));
+        LongVector b3 = x03.or(x01.and(x04)).lanewise(AND_NOT, x02);
+        LongVector lo3 = c1.or(x23.not().and(c0).or(b3.lanewise(AND_NOT, c0)));
+        hi3.and(c2).or(lo3.lanewise(AND_NOT, c2)).intoMemorySegment(dst, d + 192, LE);
+        LongVector m4 = x14.not().and(x23).or(x04.not().lanewise(AND_NOT, x23));
+        LongVector hi4 = c0.or(t1.or(t2.and(t3)).not()).and(c1).or(c0.not().or(m4).lanewise(AND_NOT, c1));
+        LongVector lo4 = c0.not().and(c1).or(c0.or(x04.or(x02.and(x03)).lanewise(AND_NOT, x01)).lanewise(AND_NOT, c1));
+        hi4.and(c2).or(lo4.lanewise(AND_NOT, c2)).intoMemorySegment(dst, d + 256, LE);
     }
 }
