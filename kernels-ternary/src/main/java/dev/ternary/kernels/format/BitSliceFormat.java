@@ -32,8 +32,6 @@ public final class BitSliceFormat implements TernaryFormat {
 
     /** Columns per group of 64 codes. */
     public static final int GROUP_COLS = 320;
-    /** Bytes per group and row: 8 code planes of one 64-bit word. */
-    public static final int GROUP_BYTES = 64;
     /** Rows per row block: one 64-bit lane each in a 512-bit vector. */
     public static final int ROW_BLOCK = 8;
     /** Bits per code. */

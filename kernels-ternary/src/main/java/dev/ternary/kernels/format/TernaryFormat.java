@@ -21,7 +21,7 @@ public sealed interface TernaryFormat permits Lut2Format, Base3Format, BitPlaneF
     /** The 2-bit bit-plane format, for popcount kernels (fastest where AVX-512 has {@code vpopcntq}). */
     TernaryFormat BIT_PLANE = BitPlaneFormat.INSTANCE;
 
-    /** The 1.6-bit bit-sliced format, decoded to bit planes by popcount kernels (5 trits per 8-bit code). */
+    /** The 1.6-bit bit-sliced format for popcount kernels (5 trits per 8-bit code, 8 rows per vector). */
     TernaryFormat BIT_SLICE = BitSliceFormat.INSTANCE;
 
     /** Short name, e.g. {@code "lut2"}. */

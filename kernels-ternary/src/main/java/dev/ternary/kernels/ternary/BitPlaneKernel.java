@@ -49,8 +49,7 @@ final class BitPlaneKernel {
 
         @Override
         public void build(Int8Activations x, int token, long[] view) {
-            int words = tokenWords(x.stride());
-            buildPlanes(x.q(), token * x.stride(), x.stride(), view, token * words, words);
+            buildPlanes(x.q(), token * x.stride(), x.stride(), view, token * tokenWords(x.stride()));
         }
     };
 
@@ -62,17 +61,20 @@ final class BitPlaneKernel {
     }
 
     /**
-     * Splits {@code stride} int8 activations (a multiple of the byte vector length) into bit planes: columns
-     * {@code 64n .. 64n+63} go to word {@code n % 8} of plane 0 of block {@code n / 8} (plane {@code b} is
-     * {@link #WORDS}{@code * b} words further).
+     * Word of plane 0 of columns {@code 64n .. 64n+63} in a token's planes: word {@code n % 8} of block {@code n / 8}
+     * (plane {@code b} is {@link #WORDS}{@code * b} words further).
      */
-    static void buildPlanes(byte[] q, int qOff, int stride, long[] planes, int pOff, int words) {
-        java.util.Arrays.fill(planes, pOff, pOff + words, 0L);
+    static int chunkWord(int n) {
+        return n / WORDS * BLOCK_WORDS + n % WORDS;
+    }
+
+    /** Splits {@code stride} int8 activations (a multiple of the byte vector length) into bit planes. */
+    static void buildPlanes(byte[] q, int qOff, int stride, long[] planes, int pOff) {
+        java.util.Arrays.fill(planes, pOff, pOff + tokenWords(stride), 0L);
         int step = B.length();
         for (int c = 0; c < stride; c += step) {
             ByteVector v = ByteVector.fromArray(B, q, qOff + c);
-            int chunk = c / 64;
-            int word = pOff + chunk / WORDS * BLOCK_WORDS + chunk % WORDS;
+            int word = pOff + chunkWord(c / 64);
             int shift = c % 64;
             for (int b = 0; b < PLANES; b++) {
                 long bits = v.and((byte) (1 << b)).compare(NE, 0).toLong();

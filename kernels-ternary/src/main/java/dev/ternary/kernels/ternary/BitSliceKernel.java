@@ -111,7 +111,7 @@ final class BitSliceKernel {
         long chunk = BitSliceFormat.CHUNK_BYTES;
         long[] lanes = LANES.get();
         int r = BitSliceFormat.ROW_BLOCK;
-        int bw = BitPlaneKernel.WORDS;
+        int bw = BitPlaneKernel.WORDS; // one plane to the next
         MemorySegment decoded = scratch(2 * ITEM_BYTES);
         decodeVector(w, runOffset(base, blockBytes, 0), decoded, 0);
         LongVector a0 = LongVector.zero(L), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
@@ -129,24 +129,16 @@ final class BitSliceKernel {
                 for (int k = 0; k < TRITS; k++) {
                     LongVector nz = LongVector.fromMemorySegment(L, decoded, item + k * 64L, LE);
                     LongVector s = LongVector.fromMemorySegment(L, w, o + (long) k * PLANE_STRIDE, LE);
-                    int n = TRITS * g + k; // the trit's 64 columns: chunk n of the activation planes
-                    int x = pOff + n / bw * BitPlaneKernel.BLOCK_WORDS + n % bw;
+                    int x = pOff + BitPlaneKernel.chunkWord(TRITS * g + k); // the trit's 64 columns
                     // written out per plane: vectors passed to a helper that C2 does not inline get boxed
                     a0 = a0.add(nz.and(s.lanewise(XOR, planes[x])).lanewise(BIT_COUNT));
-                    a1 = a1.add(nz.and(s.lanewise(XOR, planes[x + bw]))
-                            .lanewise(BIT_COUNT));
-                    a2 = a2.add(nz.and(s.lanewise(XOR, planes[x + 2 * bw]))
-                            .lanewise(BIT_COUNT));
-                    a3 = a3.add(nz.and(s.lanewise(XOR, planes[x + 3 * bw]))
-                            .lanewise(BIT_COUNT));
-                    a4 = a4.add(nz.and(s.lanewise(XOR, planes[x + 4 * bw]))
-                            .lanewise(BIT_COUNT));
-                    a5 = a5.add(nz.and(s.lanewise(XOR, planes[x + 5 * bw]))
-                            .lanewise(BIT_COUNT));
-                    a6 = a6.add(nz.and(s.lanewise(XOR, planes[x + 6 * bw]))
-                            .lanewise(BIT_COUNT));
-                    a7 = a7.add(nz.and(s.lanewise(XOR, planes[x + 7 * bw]))
-                            .lanewise(BIT_COUNT));
+                    a1 = a1.add(nz.and(s.lanewise(XOR, planes[x + bw])).lanewise(BIT_COUNT));
+                    a2 = a2.add(nz.and(s.lanewise(XOR, planes[x + 2 * bw])).lanewise(BIT_COUNT));
+                    a3 = a3.add(nz.and(s.lanewise(XOR, planes[x + 3 * bw])).lanewise(BIT_COUNT));
+                    a4 = a4.add(nz.and(s.lanewise(XOR, planes[x + 4 * bw])).lanewise(BIT_COUNT));
+                    a5 = a5.add(nz.and(s.lanewise(XOR, planes[x + 5 * bw])).lanewise(BIT_COUNT));
+                    a6 = a6.add(nz.and(s.lanewise(XOR, planes[x + 6 * bw])).lanewise(BIT_COUNT));
+                    a7 = a7.add(nz.and(s.lanewise(XOR, planes[x + 7 * bw])).lanewise(BIT_COUNT));
                 }
             }
             // the planes' counts are weighted in scalar code (store): fewer Vector API calls for C2 to inline
@@ -175,7 +167,7 @@ final class BitSliceKernel {
         int runs = rowBlocks * parts();
         long[] lanes = LANES.get();
         int r = BitSliceFormat.ROW_BLOCK;
-        int bw = BitPlaneKernel.WORDS;
+        int bw = BitPlaneKernel.WORDS; // one plane to the next
         LongVector a0 = LongVector.zero(L), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
         LongVector b0 = a0, b1 = a0, b2 = a0, b3 = a0, b4 = a0, b5 = a0, b6 = a0, b7 = a0;
         for (int run = 0, t = 0; run < runs; run++) {
@@ -185,38 +177,25 @@ final class BitSliceKernel {
                 for (int k = 0; k < TRITS; k++) {
                     LongVector nz = LongVector.fromMemorySegment(L, decoded, t * ITEM_BYTES + k * 64L, LE);
                     LongVector s = LongVector.fromMemorySegment(L, w, o + (long) k * PLANE_STRIDE, LE);
-                    int n = TRITS * g + k;
-                    int c = n / bw * BitPlaneKernel.BLOCK_WORDS + n % bw;
+                    int c = BitPlaneKernel.chunkWord(TRITS * g + k);
                     int x = pOffA + c;
                     int y = pOffB + c;
                     a0 = a0.add(nz.and(s.lanewise(XOR, planes[x])).lanewise(BIT_COUNT));
                     b0 = b0.add(nz.and(s.lanewise(XOR, planes[y])).lanewise(BIT_COUNT));
                     a1 = a1.add(nz.and(s.lanewise(XOR, planes[x + bw])).lanewise(BIT_COUNT));
                     b1 = b1.add(nz.and(s.lanewise(XOR, planes[y + bw])).lanewise(BIT_COUNT));
-                    a2 = a2.add(nz.and(s.lanewise(XOR, planes[x + 2 * bw]))
-                            .lanewise(BIT_COUNT));
-                    b2 = b2.add(nz.and(s.lanewise(XOR, planes[y + 2 * bw]))
-                            .lanewise(BIT_COUNT));
-                    a3 = a3.add(nz.and(s.lanewise(XOR, planes[x + 3 * bw]))
-                            .lanewise(BIT_COUNT));
-                    b3 = b3.add(nz.and(s.lanewise(XOR, planes[y + 3 * bw]))
-                            .lanewise(BIT_COUNT));
-                    a4 = a4.add(nz.and(s.lanewise(XOR, planes[x + 4 * bw]))
-                            .lanewise(BIT_COUNT));
-                    b4 = b4.add(nz.and(s.lanewise(XOR, planes[y + 4 * bw]))
-                            .lanewise(BIT_COUNT));
-                    a5 = a5.add(nz.and(s.lanewise(XOR, planes[x + 5 * bw]))
-                            .lanewise(BIT_COUNT));
-                    b5 = b5.add(nz.and(s.lanewise(XOR, planes[y + 5 * bw]))
-                            .lanewise(BIT_COUNT));
-                    a6 = a6.add(nz.and(s.lanewise(XOR, planes[x + 6 * bw]))
-                            .lanewise(BIT_COUNT));
-                    b6 = b6.add(nz.and(s.lanewise(XOR, planes[y + 6 * bw]))
-                            .lanewise(BIT_COUNT));
-                    a7 = a7.add(nz.and(s.lanewise(XOR, planes[x + 7 * bw]))
-                            .lanewise(BIT_COUNT));
-                    b7 = b7.add(nz.and(s.lanewise(XOR, planes[y + 7 * bw]))
-                            .lanewise(BIT_COUNT));
+                    a2 = a2.add(nz.and(s.lanewise(XOR, planes[x + 2 * bw])).lanewise(BIT_COUNT));
+                    b2 = b2.add(nz.and(s.lanewise(XOR, planes[y + 2 * bw])).lanewise(BIT_COUNT));
+                    a3 = a3.add(nz.and(s.lanewise(XOR, planes[x + 3 * bw])).lanewise(BIT_COUNT));
+                    b3 = b3.add(nz.and(s.lanewise(XOR, planes[y + 3 * bw])).lanewise(BIT_COUNT));
+                    a4 = a4.add(nz.and(s.lanewise(XOR, planes[x + 4 * bw])).lanewise(BIT_COUNT));
+                    b4 = b4.add(nz.and(s.lanewise(XOR, planes[y + 4 * bw])).lanewise(BIT_COUNT));
+                    a5 = a5.add(nz.and(s.lanewise(XOR, planes[x + 5 * bw])).lanewise(BIT_COUNT));
+                    b5 = b5.add(nz.and(s.lanewise(XOR, planes[y + 5 * bw])).lanewise(BIT_COUNT));
+                    a6 = a6.add(nz.and(s.lanewise(XOR, planes[x + 6 * bw])).lanewise(BIT_COUNT));
+                    b6 = b6.add(nz.and(s.lanewise(XOR, planes[y + 6 * bw])).lanewise(BIT_COUNT));
+                    a7 = a7.add(nz.and(s.lanewise(XOR, planes[x + 7 * bw])).lanewise(BIT_COUNT));
+                    b7 = b7.add(nz.and(s.lanewise(XOR, planes[y + 7 * bw])).lanewise(BIT_COUNT));
                 }
             }
             int row = rowFrom + run * vl;

@@ -73,7 +73,7 @@ public final class TernaryMatrix implements AutoCloseable {
                     lut.blockBytes(cols));
             // its per-token kernel over L2-sized row tiles beats the table GEMM (docs/BENCHMARKS.md, session 7)
             case BitPlaneFormat bp -> null;
-            // its GEMM decodes L2-sized row tiles to bit planes for the bit-plane per-token kernels
+            // its GEMM decodes L2-sized tiles of row blocks once and counts them for every token
             case BitSliceFormat bs -> null;
         };
     }
@@ -409,10 +409,20 @@ public final class TernaryMatrix implements AutoCloseable {
             int tokenWords = BitPlaneKernel.tokenWords(x.stride());
             int blocks = bp.paddedCols(cols) / BitPlaneFormat.BLOCK_COLS;
             long rowBytes = bp.rowBytes(cols);
-            int tile = mode == Mode.GEMV ? rowTo - rowFrom : rowTile(rowBytes);
+            boolean single = mode == Mode.GEMV;
+            int tile = single ? rowTo - rowFrom : rowTile(rowBytes);
             for (int r = rowFrom; r < rowTo; r += tile) {
-                bitPlaneTile(packed, r * rowBytes, rowBytes, r, Math.min(tile, rowTo - r), blocks, planes,
-                        tokenWords);
+                int n = Math.min(tile, rowTo - r);
+                int t = tokenFrom;
+                for (; t + 1 < tokenTo; t += 2) {
+                    BitPlaneKernel.dotRowsPair(packed, r * rowBytes, rowBytes, n, blocks, planes, t * tokenWords,
+                            (t + 1) * tokenWords, rowBias, r, weightScale * x.dequantScale(t),
+                            weightScale * x.dequantScale(t + 1), out, t * rows + r, (t + 1) * rows + r);
+                }
+                if (t < tokenTo) {
+                    BitPlaneKernel.dotRows(packed, r * rowBytes, rowBytes, n, blocks, planes, t * tokenWords,
+                            rowBias, r, weightScale * x.dequantScale(t), out, (single ? 0 : t * rows) + r);
+                }
             }
         }
 
@@ -449,22 +459,6 @@ public final class TernaryMatrix implements AutoCloseable {
                             u * tokenWords, rowBias, r, rows, weightScale * x.dequantScale(t),
                             weightScale * x.dequantScale(u), out, t * rows, u * rows);
                 }
-            }
-        }
-
-        /** Rows {@code [r, r + n)}, stored from {@code rowOffset} in {@code w}, for every token: pairs, then one. */
-        private void bitPlaneTile(MemorySegment w, long rowOffset, long rowBytes, int r, int n, int blocks,
-                                  long[] planes, int tokenWords) {
-            boolean single = mode == Mode.GEMV;
-            int t = tokenFrom;
-            for (; t + 1 < tokenTo; t += 2) {
-                BitPlaneKernel.dotRowsPair(w, rowOffset, rowBytes, n, blocks, planes, t * tokenWords,
-                        (t + 1) * tokenWords, rowBias, r, weightScale * x.dequantScale(t),
-                        weightScale * x.dequantScale(t + 1), out, t * rows + r, (t + 1) * rows + r);
-            }
-            if (t < tokenTo) {
-                BitPlaneKernel.dotRows(w, rowOffset, rowBytes, n, blocks, planes, t * tokenWords, rowBias, r,
-                        weightScale * x.dequantScale(t), out, (single ? 0 : t * rows) + r);
             }
         }
     }
