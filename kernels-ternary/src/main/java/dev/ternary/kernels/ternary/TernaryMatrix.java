@@ -9,6 +9,7 @@ import dev.ternary.kernels.format.TernaryFormat;
 import dev.ternary.kernels.parallel.KernelThreads;
 import dev.ternary.kernels.parallel.RangeTask;
 import dev.ternary.kernels.quant.Int8Activations;
+import dev.ternary.kernels.simd.CpuFeatures;
 import dev.ternary.kernels.simd.VectorModule;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -45,6 +46,7 @@ public final class TernaryMatrix implements AutoCloseable {
     private final int[] rowBias;
     private final Job job = new Job();
     private final TokenLaneGemm tokenLane;
+    private final Base3Gemm base3Gemm;
     /** Bytes of lookup tables a per-token GEMM tile may keep hot (most of this machine's 512 KiB L2). */
     private static final long TABLE_BUDGET = 384 << 10;
     /**
@@ -53,7 +55,22 @@ public final class TernaryMatrix implements AutoCloseable {
      */
     private static final long ROW_TILE_BYTES = 64 << 10;
 
-    private TernaryMatrix(TernaryFormat format, int rows, int cols, float weightScale, Arena arena, boolean owns) {
+    /**
+     * How a base-3 GEMM runs: {@link #BIT_PLANES}, row tiles decoded into bit planes once and counted for every token
+     * by the popcount kernel, where the JIT has one-instruction vector popcounts; else {@link #TABLES}, the token-lane
+     * lookup GEMM ({@link TokenLaneGemm}) for full token groups and the per-token base-3 kernel for the rest.
+     */
+    enum Base3Gemm {
+        BIT_PLANES,
+        TABLES;
+
+        static Base3Gemm forThisCpu() {
+            return CpuFeatures.jitHasVectorPopcount() ? BIT_PLANES : TABLES;
+        }
+    }
+
+    private TernaryMatrix(TernaryFormat format, int rows, int cols, float weightScale, Arena arena, boolean owns,
+                          Base3Gemm base3Gemm) {
         if (rows <= 0 || cols <= 0) {
             throw new IllegalArgumentException("rows and cols must be positive: " + rows + " x " + cols);
         }
@@ -63,12 +80,15 @@ public final class TernaryMatrix implements AutoCloseable {
         this.weightScale = weightScale;
         this.arena = arena;
         this.ownsArena = owns;
+        this.base3Gemm = base3Gemm;
         this.packed = arena.allocate(format.packedBytes(rows, cols), 64);
         format.fillZero(packed, rows, cols);
         this.rowBias = format instanceof Lut2Format ? null : new int[rows];
         this.tokenLane = switch (format) {
-            case Base3Format b3 -> new TokenLaneGemm(TokenLaneLayout.BASE3, packed, rows, b3.paddedCols(cols),
-                    b3.rowBytes(cols), 0);
+            // with one-instruction vector popcounts it decodes L2-sized row tiles into bit planes once and counts
+            // them for every token instead
+            case Base3Format b3 -> base3Gemm == Base3Gemm.TABLES ? new TokenLaneGemm(TokenLaneLayout.BASE3, packed,
+                    rows, b3.paddedCols(cols), b3.rowBytes(cols), 0) : null;
             case Lut2Format lut -> new TokenLaneGemm(TokenLaneLayout.LUT2, packed, rows, lut.paddedCols(cols), 0,
                     lut.blockBytes(cols));
             // its per-token kernel over L2-sized row tiles beats the table GEMM (docs/BENCHMARKS.md, session 7)
@@ -84,21 +104,27 @@ public final class TernaryMatrix implements AutoCloseable {
      * @param weightScale the multiplier {@code s} of {@code W = s * T} (absmean scale)
      */
     public static TernaryMatrix fromTrits(byte[] trits, int rows, int cols, float weightScale, TernaryFormat format) {
-        return fromTrits(trits, rows, cols, weightScale, format, Arena.ofShared(), true);
+        return fromTrits(trits, rows, cols, weightScale, format, Arena.ofShared(), true, Base3Gemm.forThisCpu());
+    }
+
+    /** As {@link #fromTrits(byte[], int, int, float, TernaryFormat)} with the base-3 GEMM chosen (for tests). */
+    static TernaryMatrix fromTrits(byte[] trits, int rows, int cols, float weightScale, TernaryFormat format,
+                                   Base3Gemm base3Gemm) {
+        return fromTrits(trits, rows, cols, weightScale, format, Arena.ofShared(), true, base3Gemm);
     }
 
     /** As {@link #fromTrits(byte[], int, int, float, TernaryFormat)}, allocating in the caller's arena. */
     public static TernaryMatrix fromTrits(byte[] trits, int rows, int cols, float weightScale, TernaryFormat format,
                                           Arena arena) {
-        return fromTrits(trits, rows, cols, weightScale, format, arena, false);
+        return fromTrits(trits, rows, cols, weightScale, format, arena, false, Base3Gemm.forThisCpu());
     }
 
     private static TernaryMatrix fromTrits(byte[] trits, int rows, int cols, float weightScale, TernaryFormat format,
-                                           Arena arena, boolean owns) {
+                                           Arena arena, boolean owns, Base3Gemm base3Gemm) {
         if (trits.length != (long) rows * cols) {
             throw new IllegalArgumentException("trits has " + trits.length + " values, expected " + (long) rows * cols);
         }
-        TernaryMatrix m = new TernaryMatrix(format, rows, cols, weightScale, arena, owns);
+        TernaryMatrix m = new TernaryMatrix(format, rows, cols, weightScale, arena, owns, base3Gemm);
         for (int r = 0; r < rows; r++) {
             m.setRow(trits, (long) r * cols, r);
         }
@@ -131,7 +157,7 @@ public final class TernaryMatrix implements AutoCloseable {
             throw new IllegalArgumentException(
                     "HF packed tensor has " + hf.byteSize() + " bytes, expected " + (long) quarter * cols);
         }
-        TernaryMatrix m = new TernaryMatrix(format, rows, cols, weightScale, arena, owns);
+        TernaryMatrix m = new TernaryMatrix(format, rows, cols, weightScale, arena, owns, Base3Gemm.forThisCpu());
         byte[] packedRow = new byte[cols];
         byte[] trits = new byte[cols];
         for (int r = 0; r < quarter; r++) {
@@ -153,7 +179,7 @@ public final class TernaryMatrix implements AutoCloseable {
 
     /** A copy with its own arena (same trits, scale and format). */
     public TernaryMatrix copy() {
-        TernaryMatrix m = new TernaryMatrix(format, rows, cols, weightScale, Arena.ofShared(), true);
+        TernaryMatrix m = new TernaryMatrix(format, rows, cols, weightScale, Arena.ofShared(), true, base3Gemm);
         MemorySegment.copy(packed, 0, m.packed, 0, packed.byteSize());
         if (rowBias != null) {
             System.arraycopy(rowBias, 0, m.rowBias, 0, rows);
@@ -210,7 +236,7 @@ public final class TernaryMatrix implements AutoCloseable {
     /** {@code out[0..rows) = W x_token}. */
     public void gemv(KernelThreads threads, Int8Activations x, int token, float[] out) {
         check(x, token + 1, out, rows);
-        prepare(x, token, token + 1);
+        prepare(x, token, token + 1, Mode.GEMV);
         job.set(x, token, token + 1, out, Mode.GEMV);
         threads.run(tasks(), job);
         job.clear();
@@ -227,7 +253,7 @@ public final class TernaryMatrix implements AutoCloseable {
             tokenLane.gemm(threads, x, laneTokens, weightScale, out);
         }
         if (laneTokens < tokens) {
-            prepare(x, laneTokens, tokens);
+            prepare(x, laneTokens, tokens, Mode.GEMM);
             job.set(x, laneTokens, tokens, out, Mode.GEMM);
             threads.run(tasks(), job);
         }
@@ -238,7 +264,8 @@ public final class TernaryMatrix implements AutoCloseable {
      * How many of {@code tokens} {@link #gemm} gives to {@link TokenLaneGemm}: its full token groups, and a last
      * partial group only if it is full enough to beat per-token kernels (its empty lanes cost as much as full ones).
      * The thresholds are measured (docs/BENCHMARKS.md): the base-3 GEMV is slow, so a group pays from 3/8 full; the
-     * 2-bit lookup GEMV is fast, so only a nearly full group does. The bit-plane format has no token-lane GEMM.
+     * 2-bit lookup GEMV is fast, so only a nearly full group does. The bit-plane and bit-slice formats, and base-3 with
+     * {@link Base3Gemm#BIT_PLANES}, have no token-lane GEMM.
      */
     int tokenLaneTokens(int tokens) {
         if (tokenLane == null) {
@@ -284,10 +311,13 @@ public final class TernaryMatrix implements AutoCloseable {
         }
     }
 
-    private void prepare(Int8Activations x, int from, int to) {
+    /** Builds the tokens' activation views before the workers read them. */
+    private void prepare(Int8Activations x, int from, int to, Mode mode) {
         for (int t = from; t < to; t++) {
             switch (format) {
                 case Lut2Format lut -> Lut2Kernel.tables(x, t);
+                case Base3Format b3 when mode == Mode.GEMM && base3Gemm == Base3Gemm.BIT_PLANES ->
+                        BitPlaneKernel.planes(x, t);
                 case Base3Format b3 -> Base3Kernel.biased(x, t);
                 case BitPlaneFormat bp -> BitPlaneKernel.planes(x, t);
                 case BitSliceFormat bs -> BitPlaneKernel.planes(x, t);
@@ -343,6 +373,8 @@ public final class TernaryMatrix implements AutoCloseable {
         public void run(int from, int to, int worker) {
             switch (format) {
                 case Lut2Format lut -> runLut2(lut, from, to);
+                case Base3Format b3 when mode == Mode.GEMM && base3Gemm == Base3Gemm.BIT_PLANES ->
+                        runBase3BitPlanes(b3, from, to);
                 case Base3Format b3 -> runBase3(b3, from, to);
                 case BitPlaneFormat bp -> runBitPlane(bp, from, to);
                 case BitSliceFormat bs -> runBitSlice(bs, from, to);
@@ -383,6 +415,7 @@ public final class TernaryMatrix implements AutoCloseable {
             }
         }
 
+        /** Base-3 GEMV, and the per-token base-3 GEMM over row tiles (tokens the token-lane GEMM leaves). */
         private void runBase3(Base3Format b3, int rowFrom, int rowTo) {
             byte[] biased = Base3Kernel.biased(x, tokenFrom);
             int stride = x.stride();
@@ -395,6 +428,33 @@ public final class TernaryMatrix implements AutoCloseable {
                 for (int t = tokenFrom; t < tokenTo; t++) {
                     Base3Kernel.dotRows(packed, r * rowBytes, rowBytes, n, blocks, biased, t * stride, rowBias, r,
                             weightScale * x.dequantScale(t), out, (single ? 0 : t * rows) + r);
+                }
+            }
+        }
+
+        /**
+         * Base-3 GEMM with {@link Base3Gemm#BIT_PLANES}: tiles of rows decoded once into the bit-plane layout
+         * ({@link Base3BitPlanes}), in L2 while the bit-plane kernel counts them for every token of the call, two at
+         * a time.
+         */
+        private void runBase3BitPlanes(Base3Format b3, int rowFrom, int rowTo) {
+            long[] planes = BitPlaneKernel.planes(x, tokenFrom);
+            int tokenWords = BitPlaneKernel.tokenWords(x.stride());
+            int b3Blocks = b3.paddedCols(cols) / Base3Format.BLOCK_COLS;
+            long rowBytes = b3.rowBytes(cols);
+            long planeRowBytes = ((BitPlaneFormat) TernaryFormat.BIT_PLANE).rowBytes(cols);
+            int blocks = (int) (planeRowBytes / BitPlaneFormat.BLOCK_BYTES);
+            int tile = Math.min(rowTile(planeRowBytes), rowTo - rowFrom);
+            Base3BitPlanes.Tile decoded = Base3BitPlanes.tile(tile, planeRowBytes);
+            for (int r = rowFrom; r < rowTo; r += tile) {
+                int n = Math.min(tile, rowTo - r);
+                Base3BitPlanes.decodeRows(packed, r * rowBytes, rowBytes, n, b3Blocks, decoded.planes, planeRowBytes,
+                        decoded.bias);
+                for (int t = tokenFrom; t < tokenTo; t += 2) {
+                    int u = Math.min(t + 1, tokenTo - 1); // an odd last token is paired with itself
+                    BitPlaneKernel.dotRowsPair(decoded.planes, 0, planeRowBytes, n, blocks, planes, t * tokenWords,
+                            u * tokenWords, decoded.bias, 0, weightScale * x.dequantScale(t),
+                            weightScale * x.dequantScale(u), out, t * rows + r, u * rows + r);
                 }
             }
         }

@@ -26,16 +26,24 @@ class TernaryExactnessTest {
     };
     private static KernelThreads two;
 
+    /** The formats, base-3 once with each GEMM (which one {@code gemm} takes depends on the CPU otherwise). */
     enum Format {
-        TWO_BIT(TernaryFormat.TWO_BIT),
-        BASE3(TernaryFormat.BASE3),
-        BIT_PLANE(TernaryFormat.BIT_PLANE),
-        BIT_SLICE(TernaryFormat.BIT_SLICE);
+        TWO_BIT(TernaryFormat.TWO_BIT, TernaryMatrix.Base3Gemm.forThisCpu()),
+        BASE3(TernaryFormat.BASE3, TernaryMatrix.Base3Gemm.BIT_PLANES),
+        BASE3_TABLES(TernaryFormat.BASE3, TernaryMatrix.Base3Gemm.TABLES),
+        BIT_PLANE(TernaryFormat.BIT_PLANE, TernaryMatrix.Base3Gemm.forThisCpu()),
+        BIT_SLICE(TernaryFormat.BIT_SLICE, TernaryMatrix.Base3Gemm.forThisCpu());
 
         final TernaryFormat format;
+        final TernaryMatrix.Base3Gemm base3Gemm;
 
-        Format(TernaryFormat format) {
+        Format(TernaryFormat format, TernaryMatrix.Base3Gemm base3Gemm) {
             this.format = format;
+            this.base3Gemm = base3Gemm;
+        }
+
+        TernaryMatrix pack(byte[] trits, int rows, int cols, float weightScale) {
+            return TernaryMatrix.fromTrits(trits, rows, cols, weightScale, format, base3Gemm);
         }
     }
 
@@ -75,7 +83,7 @@ class TernaryExactnessTest {
         for (int[] shape : SHAPES) {
             int rows = shape[0], cols = shape[1];
             byte[] trits = randomTrits(random, rows * cols, 0.4);
-            try (TernaryMatrix m = TernaryMatrix.fromTrits(trits, rows, cols, 0.37f, f.format)) {
+            try (TernaryMatrix m = f.pack(trits, rows, cols, 0.37f)) {
                 Int8Activations x = randomActivations(random, cols, 3);
                 for (int token = 0; token < 3; token++) {
                     float[] expected = new float[rows];
@@ -101,7 +109,7 @@ class TernaryExactnessTest {
         for (int[] shape : new int[][] {{33, 70}, {16, 640}, {50, 1000}, {520, 1100}, {300, 2900}}) {
             int rows = shape[0], cols = shape[1];
             byte[] trits = randomTrits(random, rows * cols, 0.3);
-            try (TernaryMatrix m = TernaryMatrix.fromTrits(trits, rows, cols, 1.25f, f.format)) {
+            try (TernaryMatrix m = f.pack(trits, rows, cols, 1.25f)) {
                 int lanes = TokenLaneGemm.LANES;
                 // per-token kernels only; a partial token-lane group; full groups with per-token remainders of 1
                 // and more tokens; full groups with a partial group
@@ -118,7 +126,7 @@ class TernaryExactnessTest {
                     for (int t = 0; t < tokens; t++) {
                         m.gemv(two, x, t, one);
                         for (int r = 0; r < rows; r++) {
-                            assertEquals(one[r], actual[t * rows + r]);
+                            assertEquals(one[r], actual[t * rows + r], f + " tokens " + tokens + ", token " + t);
                         }
                     }
                 }
@@ -144,7 +152,7 @@ class TernaryExactnessTest {
             v[cols + c] = c % 2 == 0 ? -3f : 3f;
         }
         ActivationQuantizer.quantizeBlock(v, 2, x);
-        try (TernaryMatrix m = TernaryMatrix.fromTrits(trits, rows, cols, 1f, f.format)) {
+        try (TernaryMatrix m = f.pack(trits, rows, cols, 1f)) {
             for (int token = 0; token < 2; token++) {
                 float[] expected = new float[rows];
                 float[] actual = new float[rows];
@@ -180,10 +188,10 @@ class TernaryExactnessTest {
         }
         Int8Activations x = new Int8Activations(cols, tokens);
         ActivationQuantizer.quantizeBlock(v, tokens, x);
-        try (TernaryMatrix m = TernaryMatrix.fromTrits(trits, rows, cols, 1f, f.format)) {
-            // the bit-plane and bit-slice formats have no token-lane GEMM: there the same extremes go through the
-            // per-token bit-plane kernel
-            int expectedLaneTokens = f == Format.BIT_PLANE || f == Format.BIT_SLICE ? 0 : tokens;
+        try (TernaryMatrix m = f.pack(trits, rows, cols, 1f)) {
+            // the 2-bit format and base-3 with lookup tables have a token-lane GEMM: in the others the same extremes
+            // go through the per-token bit-plane kernel (base-3 after decoding its row tiles into bit planes)
+            int expectedLaneTokens = f == Format.TWO_BIT || f == Format.BASE3_TABLES ? tokens : 0;
             assertEquals(expectedLaneTokens, m.tokenLaneTokens(tokens), "which GEMM the test reaches");
             float[] expected = new float[tokens * rows];
             float[] actual = new float[tokens * rows];
@@ -202,7 +210,7 @@ class TernaryExactnessTest {
         byte[] trits = randomTrits(random, rows * cols, 0.3);
         byte[] hf = HfBitNetLayout.pack(trits, rows, cols);
         try (TernaryMatrix a = TernaryMatrix.fromHfPacked(MemorySegment.ofArray(hf), rows, cols, 0.5f, f.format);
-             TernaryMatrix b = TernaryMatrix.fromTrits(trits, rows, cols, 0.5f, f.format)) {
+             TernaryMatrix b = f.pack(trits, rows, cols, 0.5f)) {
             assertArrayEquals(trits, a.toTrits());
             Int8Activations x = randomActivations(random, cols, 1);
             float[] ya = new float[rows];

@@ -1,0 +1,108 @@
+package dev.ternary.kernels.ternary;
+
+import static jdk.incubator.vector.VectorOperators.GT;
+import static jdk.incubator.vector.VectorOperators.LT;
+import static jdk.incubator.vector.VectorOperators.XOR;
+
+import dev.ternary.kernels.format.Base3Format;
+import dev.ternary.kernels.format.BitPlaneFormat;
+import dev.ternary.kernels.simd.KernelSpecies;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.ByteOrder;
+import jdk.incubator.vector.ByteVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Decodes base-3 rows into the {@link BitPlaneFormat} layout, for the base-3 GEMM: a tile of rows is decoded once and
+ * then counted for every token of the call by {@link BitPlaneKernel#dotRowsPair}, so the decoding that makes the
+ * base-3 GEMV slow is paid once per weight instead of once per weight and token.
+ *
+ * <p>Digit {@code k} of the 64 bytes of a base-3 block holds columns {@code 64k .. 64k+63} of the block, which is
+ * exactly one 64-bit word of a bit plane: column word {@code n = 5 * block + k}. The digit's masks come from the same
+ * two signed compares as in {@link Base3Kernel} ({@code x' > 42}: +1, {@code x' < -42}: -1), one bit per byte lane.
+ */
+final class Base3BitPlanes {
+    private static final VectorSpecies<Byte> B = KernelSpecies.BYTE;
+    private static final int W = B.length();
+    private static final int PARTS = Base3Format.BLOCK_BYTES / W;
+    private static final int WORDS_PER_BLOCK = BitPlaneFormat.BLOCK_COLS / 64;
+    private static final ValueLayout.OfLong WORD = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+
+    private static final ThreadLocal<Tile> TILE = ThreadLocal.withInitial(Tile::new);
+
+    private Base3BitPlanes() {}
+
+    /** A worker's decoded rows and their biases, grown on first use and kept. */
+    static final class Tile {
+        MemorySegment planes = MemorySegment.NULL;
+        int[] bias = new int[0];
+
+        Tile fit(long bytes, int rows) {
+            if (planes.byteSize() < bytes) {
+                planes = Arena.ofAuto().allocate(bytes, 64);
+            }
+            if (bias.length < rows) {
+                bias = new int[rows];
+            }
+            return this;
+        }
+    }
+
+    /** This thread's tile, large enough for {@code rows} decoded rows of {@code planeRowBytes}. */
+    static Tile tile(int rows, long planeRowBytes) {
+        return TILE.get().fit(rows * planeRowBytes, rows);
+    }
+
+    /**
+     * Decodes {@code rowCount} base-3 rows starting at {@code rowOffset} of {@code w} into bit-plane rows of
+     * {@code planeRowBytes} bytes at the start of {@code dst}, and stores each row's {@link BitPlaneKernel#rowBias}
+     * (minus its count of -1 weights) in {@code bias[i]}.
+     *
+     * @param blocks base-3 blocks per row
+     */
+    static void decodeRows(MemorySegment w, long rowOffset, long rowBytes, int rowCount, int blocks,
+                           MemorySegment dst, long planeRowBytes, int[] bias) {
+        int words = (int) (planeRowBytes / BitPlaneFormat.BLOCK_BYTES) * WORDS_PER_BLOCK;
+        // a base-3 word past the bit-plane row holds only padding columns (zero trits)
+        int decoded = Math.min(words, blocks * Base3Format.TRITS_PER_BYTE);
+        for (int i = 0; i < rowCount; i++) {
+            long src = rowOffset + i * rowBytes;
+            long row = i * planeRowBytes;
+            int negatives = 0;
+            for (int n = 0; n < decoded; n++) {
+                long block = src + (long) (n / Base3Format.TRITS_PER_BYTE) * Base3Format.BLOCK_BYTES;
+                int digit = n % Base3Format.TRITS_PER_BYTE;
+                long plus = 0;
+                long minus = 0;
+                // narrower vectors fill the word in parts
+                for (int part = 0; part < PARTS; part++) {
+                    // x' = x ^ 0x80 as in Base3Kernel: x' <- 3x' (mod 256) moves to the next digit
+                    ByteVector x = ByteVector.fromMemorySegment(B, w, block + (long) part * W, ByteOrder.LITTLE_ENDIAN)
+                            .lanewise(XOR, (byte) 0x80);
+                    for (int k = 0; k < digit; k++) {
+                        x = x.add(x).add(x);
+                    }
+                    plus |= x.compare(GT, (byte) 42).toLong() << (part * W);
+                    minus |= x.compare(LT, (byte) -42).toLong() << (part * W);
+                }
+                long at = row + wordOffset(n);
+                dst.set(WORD, at, plus);
+                dst.set(WORD, at + BitPlaneFormat.PLANE_BYTES, minus);
+                negatives += Long.bitCount(minus);
+            }
+            for (int n = decoded; n < words; n++) {
+                long at = row + wordOffset(n);
+                dst.set(WORD, at, 0L);
+                dst.set(WORD, at + BitPlaneFormat.PLANE_BYTES, 0L);
+            }
+            bias[i] = -negatives;
+        }
+    }
+
+    /** Offset in a bit-plane row of the plus word of columns {@code 64n .. 64n+63}. */
+    private static long wordOffset(int n) {
+        return (long) (n / WORDS_PER_BLOCK) * BitPlaneFormat.BLOCK_BYTES + (n % WORDS_PER_BLOCK) * 8L;
+    }
+}
