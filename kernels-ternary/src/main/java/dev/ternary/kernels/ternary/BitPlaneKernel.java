@@ -101,8 +101,8 @@ final class BitPlaneKernel {
 
     /**
      * {@code out[outOff + i] = factor * (exact sum T*q of row i)} for {@code rowCount} consecutive rows. One call
-     * covers a worker's rows: per call C2 sets up the loads' bounds checks once, which per row cost about a third of
-     * a 2048-column row's time.
+     * covers a tile of rows: per call C2 sets up the loads' bounds checks once, which per row cost about a third of a
+     * 2048-column row's time (a whole worker's rows in one call risked an unprofiled compile, see TernaryMatrix).
      *
      * @param rowOffset offset of the first row in {@code w}
      * @param pOff offset of the token's planes in {@code planes}

@@ -470,7 +470,10 @@ public final class TernaryMatrix implements AutoCloseable {
             int blocks = bp.paddedCols(cols) / BitPlaneFormat.BLOCK_COLS;
             long rowBytes = bp.rowBytes(cols);
             boolean single = mode == Mode.GEMV;
-            int tile = single ? rowTo - rowFrom : rowTile(rowBytes);
+            // a GEMV too calls the kernel per row tile: one call over a worker's rows is a loop long enough for C2 to
+            // compile it on stack replacement without a profile, and then it boxed vectors (docs/BENCHMARKS.md,
+            // sessions 9 and 10)
+            int tile = rowTile(rowBytes);
             for (int r = rowFrom; r < rowTo; r += tile) {
                 int n = Math.min(tile, rowTo - r);
                 int t = tokenFrom;
