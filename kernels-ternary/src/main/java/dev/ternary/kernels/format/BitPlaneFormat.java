@@ -88,6 +88,14 @@ public final class BitPlaneFormat implements TernaryFormat {
         return plus - minus;
     }
 
+    /**
+     * Offset in its row of the plus-plane word (little-endian) of columns {@code 64n .. 64n+63}; the minus-plane word
+     * is {@link #PLANE_BYTES} further.
+     */
+    public static long wordOffset(int n) {
+        return byteOffset(64 * n);
+    }
+
     /** Offset in its row of the plus-plane byte holding column {@code col}. */
     private static long byteOffset(int col) {
         return (long) (col / BLOCK_COLS) * BLOCK_BYTES + (col % BLOCK_COLS) / 8;

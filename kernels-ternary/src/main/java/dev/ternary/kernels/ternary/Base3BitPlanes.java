@@ -7,7 +7,6 @@ import static jdk.incubator.vector.VectorOperators.XOR;
 import dev.ternary.kernels.format.Base3Format;
 import dev.ternary.kernels.format.BitPlaneFormat;
 import dev.ternary.kernels.simd.KernelSpecies;
-import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
@@ -27,33 +26,9 @@ final class Base3BitPlanes {
     private static final VectorSpecies<Byte> B = KernelSpecies.BYTE;
     private static final int W = B.length();
     private static final int PARTS = Base3Format.BLOCK_BYTES / W;
-    private static final int WORDS_PER_BLOCK = BitPlaneFormat.BLOCK_COLS / 64;
     private static final ValueLayout.OfLong WORD = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
-    private static final ThreadLocal<Tile> TILE = ThreadLocal.withInitial(Tile::new);
-
     private Base3BitPlanes() {}
-
-    /** A worker's decoded rows and their biases, grown on first use and kept. */
-    static final class Tile {
-        MemorySegment planes = MemorySegment.NULL;
-        int[] bias = new int[0];
-
-        Tile fit(long bytes, int rows) {
-            if (planes.byteSize() < bytes) {
-                planes = Arena.ofAuto().allocate(bytes, 64);
-            }
-            if (bias.length < rows) {
-                bias = new int[rows];
-            }
-            return this;
-        }
-    }
-
-    /** This thread's tile, large enough for {@code rows} decoded rows of {@code planeRowBytes}. */
-    static Tile tile(int rows, long planeRowBytes) {
-        return TILE.get().fit(rows * planeRowBytes, rows);
-    }
 
     /**
      * Decodes {@code rowCount} base-3 rows starting at {@code rowOffset} of {@code w} into bit-plane rows of
@@ -64,7 +39,7 @@ final class Base3BitPlanes {
      */
     static void decodeRows(MemorySegment w, long rowOffset, long rowBytes, int rowCount, int blocks,
                            MemorySegment dst, long planeRowBytes, int[] bias) {
-        int words = (int) (planeRowBytes / BitPlaneFormat.BLOCK_BYTES) * WORDS_PER_BLOCK;
+        int words = (int) (planeRowBytes / BitPlaneFormat.BLOCK_BYTES) * (BitPlaneFormat.BLOCK_COLS / 64);
         // a base-3 word past the bit-plane row holds only padding columns (zero trits)
         int decoded = Math.min(words, blocks * Base3Format.TRITS_PER_BYTE);
         for (int i = 0; i < rowCount; i++) {
@@ -87,22 +62,17 @@ final class Base3BitPlanes {
                     plus |= x.compare(GT, (byte) 42).toLong() << (part * W);
                     minus |= x.compare(LT, (byte) -42).toLong() << (part * W);
                 }
-                long at = row + wordOffset(n);
+                long at = row + BitPlaneFormat.wordOffset(n);
                 dst.set(WORD, at, plus);
                 dst.set(WORD, at + BitPlaneFormat.PLANE_BYTES, minus);
                 negatives += Long.bitCount(minus);
             }
             for (int n = decoded; n < words; n++) {
-                long at = row + wordOffset(n);
+                long at = row + BitPlaneFormat.wordOffset(n);
                 dst.set(WORD, at, 0L);
                 dst.set(WORD, at + BitPlaneFormat.PLANE_BYTES, 0L);
             }
             bias[i] = -negatives;
         }
-    }
-
-    /** Offset in a bit-plane row of the plus word of columns {@code 64n .. 64n+63}. */
-    private static long wordOffset(int n) {
-        return (long) (n / WORDS_PER_BLOCK) * BitPlaneFormat.BLOCK_BYTES + (n % WORDS_PER_BLOCK) * 8L;
     }
 }

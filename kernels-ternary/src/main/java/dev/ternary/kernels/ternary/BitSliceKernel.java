@@ -13,7 +13,7 @@ import jdk.incubator.vector.LongVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Popcount GEMV/GEMM over {@link BitSliceFormat}, the vector lanes being rows of a row block. Per group of a row block
+ * Popcount GEMV over {@link BitSliceFormat}, the vector lanes being rows of a row block. Per group of a row block
  * (512 codes on 512-bit vectors) 8 vector loads and the format's decoder ({@link BitSliceFormat#zeroWords}) give the
  * masks {@code NZ_k} of the nonzero trits {@code k = 0..4}; the sign bits {@code s_k} are code planes as stored. As in
  * {@link BitPlaneKernel}, a row's sum is {@code sum_b w_b popcount(NZ & (X_b ^ S)) + n-}: per trit and activation plane
@@ -23,8 +23,8 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Work goes in items: one group of one row block's vector of rows ({@link #parts} vectors per row block under
  * vectors narrower than 512 bits). A GEMV decodes item {@code t + 1} into one half of a per-thread buffer before it
- * counts item {@code t} from the other half ({@link #dotRows}); a GEMM decodes L2-sized tiles of row blocks
- * ({@link #decodeRows}) once and counts them for all its tokens, two per pass ({@link #dotRowsPair}).
+ * counts item {@code t} from the other half ({@link #dotRows}). A GEMM decodes L2-sized tiles of row blocks into the
+ * bit-plane layout once and counts them with the bit-plane kernel ({@link BitSliceBitPlanes}).
  *
  * <p>How this is written keeps C2 inside its inlining limits; past them, some Vector API calls are left as calls and
  * run boxed, 3x slower end to end in some JVMs (docs/BENCHMARKS.md, session 9): the activation word is XORed as a
@@ -38,7 +38,7 @@ final class BitSliceKernel {
     /** Bytes of one code plane of one row in a group chunk. */
     private static final int ROW_WORD = 8;
     /** Bytes of one code plane of a group chunk (all rows of the row block). */
-    private static final int PLANE_STRIDE = BitSliceFormat.ROW_BLOCK * ROW_WORD;
+    static final int PLANE_STRIDE = BitSliceFormat.ROW_BLOCK * ROW_WORD;
     /** Decoded bytes per item: one nonzero mask per trit, each at a 64-byte stride. */
     static final long ITEM_BYTES = (long) TRITS * 64;
 
@@ -64,31 +64,15 @@ final class BitSliceKernel {
         return BitSliceFormat.ROW_BLOCK / L.length();
     }
 
-    /** Items of {@code rowBlocks} row blocks of {@code groups} groups. */
-    static int items(int rowBlocks, int groups) {
-        return rowBlocks * parts() * groups;
-    }
-
     /**
      * Offset of group 0's code plane 0 of run {@code run}, row blocks from {@code base} and {@code blockBytes} apart: a
      * run is one vector of a row block's rows over all its groups, {@link #parts} runs per row block. Group {@code g}
      * is {@link BitSliceFormat#CHUNK_BYTES}{@code * g} further. (Items are walked by run and group: dividing an item
      * index into them cost two divisions per item.)
      */
-    private static long runOffset(long base, long blockBytes, int run) {
+    static long runOffset(long base, long blockBytes, int run) {
         int parts = parts();
         return base + run / parts * blockBytes + (long) (run % parts) * L.length() * ROW_WORD;
-    }
-
-    /** Decodes the items of {@code rowBlocks} row blocks from {@code base} to {@code dst}, {@link #ITEM_BYTES} each. */
-    static void decodeRows(MemorySegment w, long base, long blockBytes, int rowBlocks, int groups, MemorySegment dst) {
-        int runs = rowBlocks * parts();
-        for (int run = 0, t = 0; run < runs; run++) {
-            long o = runOffset(base, blockBytes, run);
-            for (int g = 0; g < groups; g++, t++) {
-                decodeVector(w, o + (long) g * BitSliceFormat.CHUNK_BYTES, dst, t * ITEM_BYTES);
-            }
-        }
     }
 
     /**
@@ -156,73 +140,6 @@ final class BitSliceKernel {
     }
 
     /**
-     * GEMM: two tokens over items decoded by {@link #decodeRows}, sharing each item's loads (an odd last token is
-     * passed as both): {@code out[outBaseA + r]} and {@code out[outBaseB + r]} as {@link #dotRows} computes them, for
-     * the rows {@code r < rows} of the {@code rowBlocks} row blocks from {@code rowFrom}.
-     */
-    static void dotRowsPair(MemorySegment w, long base, long blockBytes, int rowBlocks, int groups,
-                            MemorySegment decoded, long[] planes, int pOffA, int pOffB, int[] rowBias, int rowFrom,
-                            int rows, float factorA, float factorB, float[] out, int outBaseA, int outBaseB) {
-        int vl = L.length();
-        int runs = rowBlocks * parts();
-        long[] lanes = LANES.get();
-        int r = BitSliceFormat.ROW_BLOCK;
-        int bw = BitPlaneKernel.WORDS; // one plane to the next
-        LongVector a0 = LongVector.zero(L), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
-        LongVector b0 = a0, b1 = a0, b2 = a0, b3 = a0, b4 = a0, b5 = a0, b6 = a0, b7 = a0;
-        for (int run = 0, t = 0; run < runs; run++) {
-            long runO = runOffset(base, blockBytes, run);
-            for (int g = 0; g < groups; g++, t++) {
-                long o = runO + (long) g * BitSliceFormat.CHUNK_BYTES;
-                for (int k = 0; k < TRITS; k++) {
-                    LongVector nz = LongVector.fromMemorySegment(L, decoded, t * ITEM_BYTES + k * 64L, LE);
-                    LongVector s = LongVector.fromMemorySegment(L, w, o + (long) k * PLANE_STRIDE, LE);
-                    int c = BitPlaneKernel.chunkWord(TRITS * g + k);
-                    int x = pOffA + c;
-                    int y = pOffB + c;
-                    a0 = a0.add(nz.and(s.lanewise(XOR, planes[x])).lanewise(BIT_COUNT));
-                    b0 = b0.add(nz.and(s.lanewise(XOR, planes[y])).lanewise(BIT_COUNT));
-                    a1 = a1.add(nz.and(s.lanewise(XOR, planes[x + bw])).lanewise(BIT_COUNT));
-                    b1 = b1.add(nz.and(s.lanewise(XOR, planes[y + bw])).lanewise(BIT_COUNT));
-                    a2 = a2.add(nz.and(s.lanewise(XOR, planes[x + 2 * bw])).lanewise(BIT_COUNT));
-                    b2 = b2.add(nz.and(s.lanewise(XOR, planes[y + 2 * bw])).lanewise(BIT_COUNT));
-                    a3 = a3.add(nz.and(s.lanewise(XOR, planes[x + 3 * bw])).lanewise(BIT_COUNT));
-                    b3 = b3.add(nz.and(s.lanewise(XOR, planes[y + 3 * bw])).lanewise(BIT_COUNT));
-                    a4 = a4.add(nz.and(s.lanewise(XOR, planes[x + 4 * bw])).lanewise(BIT_COUNT));
-                    b4 = b4.add(nz.and(s.lanewise(XOR, planes[y + 4 * bw])).lanewise(BIT_COUNT));
-                    a5 = a5.add(nz.and(s.lanewise(XOR, planes[x + 5 * bw])).lanewise(BIT_COUNT));
-                    b5 = b5.add(nz.and(s.lanewise(XOR, planes[y + 5 * bw])).lanewise(BIT_COUNT));
-                    a6 = a6.add(nz.and(s.lanewise(XOR, planes[x + 6 * bw])).lanewise(BIT_COUNT));
-                    b6 = b6.add(nz.and(s.lanewise(XOR, planes[y + 6 * bw])).lanewise(BIT_COUNT));
-                    a7 = a7.add(nz.and(s.lanewise(XOR, planes[x + 7 * bw])).lanewise(BIT_COUNT));
-                    b7 = b7.add(nz.and(s.lanewise(XOR, planes[y + 7 * bw])).lanewise(BIT_COUNT));
-                }
-            }
-            int row = rowFrom + run * vl;
-            a0.intoArray(lanes, 0 * r);
-            a1.intoArray(lanes, 1 * r);
-            a2.intoArray(lanes, 2 * r);
-            a3.intoArray(lanes, 3 * r);
-            a4.intoArray(lanes, 4 * r);
-            a5.intoArray(lanes, 5 * r);
-            a6.intoArray(lanes, 6 * r);
-            a7.intoArray(lanes, 7 * r);
-            store(lanes, row, rowBias, rows, factorA, out, outBaseA);
-            b0.intoArray(lanes, 0 * r);
-            b1.intoArray(lanes, 1 * r);
-            b2.intoArray(lanes, 2 * r);
-            b3.intoArray(lanes, 3 * r);
-            b4.intoArray(lanes, 4 * r);
-            b5.intoArray(lanes, 5 * r);
-            b6.intoArray(lanes, 6 * r);
-            b7.intoArray(lanes, 7 * r);
-            store(lanes, row, rowBias, rows, factorB, out, outBaseB);
-            a0 = a1 = a2 = a3 = a4 = a5 = a6 = a7 = LongVector.zero(L);
-            b0 = b1 = b2 = b3 = b4 = b5 = b6 = b7 = a0;
-        }
-    }
-
-    /**
      * The rows of a vector's plane counts ({@code lanes}, plane {@code b} from {@code 8b}) from {@code row} on, those
      * below {@code rows}: planes weighted ({@code 2^b}, the sign plane {@code -128}), bias removed, scaled, stored.
      */
@@ -251,7 +168,7 @@ final class BitSliceKernel {
      * C1's profiling tier ("out of virtual registers"), so it stayed in C1's first tier, which runs the Vector API
      * boxed, and never reached C2.
      */
-    private static void decodeVector(MemorySegment w, long o, MemorySegment dst, long d) {
+    static void decodeVector(MemorySegment w, long o, MemorySegment dst, long d) {
         // written out: vectors passed to a helper that C2 does not inline get boxed
         LongVector s0 = LongVector.fromMemorySegment(L, w, o, LE);
         LongVector s1 = LongVector.fromMemorySegment(L, w, o + PLANE_STRIDE, LE);

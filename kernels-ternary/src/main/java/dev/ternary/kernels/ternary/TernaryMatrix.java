@@ -445,7 +445,7 @@ public final class TernaryMatrix implements AutoCloseable {
             long planeRowBytes = ((BitPlaneFormat) TernaryFormat.BIT_PLANE).rowBytes(cols);
             int blocks = (int) (planeRowBytes / BitPlaneFormat.BLOCK_BYTES);
             int tile = Math.min(rowTile(planeRowBytes), rowTo - rowFrom);
-            Base3BitPlanes.Tile decoded = Base3BitPlanes.tile(tile, planeRowBytes);
+            BitPlaneTile decoded = BitPlaneTile.get(tile, planeRowBytes);
             for (int r = rowFrom; r < rowTo; r += tile) {
                 int n = Math.min(tile, rowTo - r);
                 Base3BitPlanes.decodeRows(packed, r * rowBytes, rowBytes, n, b3Blocks, decoded.planes, planeRowBytes,
@@ -491,8 +491,9 @@ public final class TernaryMatrix implements AutoCloseable {
 
         /**
          * Bit-slice row blocks: a GEMV decodes and counts item by item, one call per row block
-         * ({@link BitSliceKernel#dotRows}); a GEMM decodes tiles of row blocks into a per-thread buffer that stays in
-         * L2, with their weights, while every token of the call is counted over them, two at a time.
+         * ({@link BitSliceKernel#dotRows}); a GEMM decodes tiles of row blocks into bit-plane rows
+         * ({@link BitSliceBitPlanes}) that stay in L2 while the bit-plane kernel counts every token of the call over
+         * them, two at a time.
          */
         private void runBitSlice(BitSliceFormat bs, int blockFrom, int blockTo) {
             long[] planes = BitPlaneKernel.planes(x, tokenFrom);
@@ -508,19 +509,22 @@ public final class TernaryMatrix implements AutoCloseable {
                 }
                 return;
             }
-            long decodedBytes = BitSliceKernel.items(1, groups) * BitSliceKernel.ITEM_BYTES;
-            int tile = Math.max(1, Math.min((int) (ROW_TILE_BYTES / (blockBytes + decodedBytes)), blockTo - blockFrom));
-            MemorySegment decoded = BitSliceKernel.scratch(tile * decodedBytes);
+            long planeRowBytes = ((BitPlaneFormat) TernaryFormat.BIT_PLANE).rowBytes(cols);
+            int blocks = (int) (planeRowBytes / BitPlaneFormat.BLOCK_BYTES);
+            int r = BitSliceFormat.ROW_BLOCK;
+            int tile = Math.max(1, Math.min((int) (ROW_TILE_BYTES / (r * planeRowBytes)), blockTo - blockFrom));
+            BitPlaneTile decoded = BitPlaneTile.get(tile * r, planeRowBytes);
             for (int b = blockFrom; b < blockTo; b += tile) {
                 int n = Math.min(tile, blockTo - b);
-                long base = b * blockBytes;
-                int r = b * BitSliceFormat.ROW_BLOCK;
-                BitSliceKernel.decodeRows(packed, base, blockBytes, n, groups, decoded);
+                int row0 = b * r;
+                int count = Math.min(n * r, rows - row0); // the last row block's padding rows are not output
+                BitSliceBitPlanes.decodeRows(packed, b * blockBytes, blockBytes, n, groups, count, decoded.planes,
+                        planeRowBytes, decoded.bias);
                 for (int t = tokenFrom; t < tokenTo; t += 2) {
                     int u = Math.min(t + 1, tokenTo - 1); // an odd last token is paired with itself
-                    BitSliceKernel.dotRowsPair(packed, base, blockBytes, n, groups, decoded, planes, t * tokenWords,
-                            u * tokenWords, rowBias, r, rows, weightScale * x.dequantScale(t),
-                            weightScale * x.dequantScale(u), out, t * rows, u * rows);
+                    BitPlaneKernel.dotRowsPair(decoded.planes, 0, planeRowBytes, count, blocks, planes, t * tokenWords,
+                            u * tokenWords, decoded.bias, 0, weightScale * x.dequantScale(t),
+                            weightScale * x.dequantScale(u), out, t * rows + row0, u * rows + row0);
                 }
             }
         }

@@ -1,13 +1,10 @@
 package dev.ternary.kernels.ternary;
 
-import static org.junit.jupiter.api.Assertions.assertEquals;
-
 import dev.ternary.kernels.format.Base3Format;
 import dev.ternary.kernels.format.BitPlaneFormat;
 import dev.ternary.kernels.format.TernaryFormat;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -27,10 +24,7 @@ class Base3BitPlanesExactnessTest {
         // one partial block of each; 640: both paddings end on a block
         for (int cols : new int[] {70, 333, 640, 2048, 6912}) {
             int rows = 5;
-            byte[] trits = new byte[rows * cols];
-            for (int i = 0; i < trits.length; i++) {
-                trits[i] = (byte) (random.nextInt(3) - 1);
-            }
+            byte[] trits = TernaryExactnessTest.randomTrits(random, rows * cols, 1 / 3.0);
             try (Arena arena = Arena.ofConfined()) {
                 MemorySegment packed = arena.allocate(base3.packedBytes(rows, cols), 64);
                 MemorySegment expected = arena.allocate(bitPlane.packedBytes(rows, cols), 64);
@@ -46,14 +40,7 @@ class Base3BitPlanesExactnessTest {
                 long rowBytes = base3.rowBytes(cols);
                 Base3BitPlanes.decodeRows(packed, rowBytes, rowBytes, rows - 1,
                         base3.paddedCols(cols) / Base3Format.BLOCK_COLS, decoded, planeRowBytes, bias);
-                for (int r = 1; r < rows; r++) {
-                    for (long o = 0; o < planeRowBytes; o++) {
-                        assertEquals(expected.get(ValueLayout.JAVA_BYTE, r * planeRowBytes + o),
-                                decoded.get(ValueLayout.JAVA_BYTE, (r - 1) * planeRowBytes + o),
-                                cols + " columns, row " + r + ", byte " + o);
-                    }
-                    assertEquals(BitPlaneKernel.rowBias(trits, r * cols, cols), bias[r - 1], "bias of row " + r);
-                }
+                DecodedRows.assertEqualToPacked(expected, 1, decoded, bias, rows - 1, planeRowBytes, trits, cols);
             }
         }
     }

@@ -2,7 +2,9 @@ package dev.ternary.kernels.ternary;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.ternary.kernels.format.BitPlaneFormat;
 import dev.ternary.kernels.format.BitSliceFormat;
+import dev.ternary.kernels.format.TernaryFormat;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
@@ -10,10 +12,48 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
- * The vector decoder against the format's scalar one on all 256 codes, the 13 the packer never writes included.
- * Surefire runs it under 128-, 256- and 512-bit vectors, so row blocks are decoded as 4, 2 or 1 vectors.
+ * The vector decoder against the format's scalar one on all 256 codes, the 13 the packer never writes included, and
+ * the GEMM's conversion to bit-plane rows against the bit-plane packer. Surefire runs it under 128-, 256- and 512-bit
+ * vectors, so row blocks are decoded as 4, 2 or 1 vectors.
  */
 class BitSliceDecodeExactnessTest {
+
+    /**
+     * The GEMM's conversion to bit-plane rows against the bit-plane packer on the same trits, byte for byte, with the
+     * row biases; rows that are not a multiple of 8 leave padding rows out.
+     */
+    @Test
+    void decodesToBitPlanesAsTheBitPlanePacker() {
+        Random random = new Random(22);
+        BitSliceFormat bitSlice = (BitSliceFormat) TernaryFormat.BIT_SLICE;
+        BitPlaneFormat bitPlane = (BitPlaneFormat) TernaryFormat.BIT_PLANE;
+        for (int[] shape : new int[][] {{21, 70}, {16, 2048}, {13, 6912}, {9, 333}}) {
+            int rows = shape[0], cols = shape[1];
+            byte[] trits = TernaryExactnessTest.randomTrits(random, rows * cols, 1 / 3.0);
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment packed = arena.allocate(bitSlice.packedBytes(rows, cols), 64);
+                bitSlice.fillZero(packed, rows, cols);
+                MemorySegment expected = arena.allocate(bitPlane.packedBytes(rows, cols), 64);
+                for (int r = 0; r < rows; r++) {
+                    bitSlice.packRow(trits, r * cols, rows, cols, r, packed);
+                    bitPlane.packRow(trits, r * cols, rows, cols, r, expected);
+                }
+                long planeRowBytes = bitPlane.rowBytes(cols);
+                long blockBytes = bitSlice.blockBytes(cols);
+                int rowBlocks = bitSlice.paddedRows(rows) / BitSliceFormat.ROW_BLOCK;
+                // from the second row block on: the offsets must count from the base
+                int count = rows - BitSliceFormat.ROW_BLOCK;
+                MemorySegment decoded = arena.allocate(count * planeRowBytes, 64);
+                decoded.fill((byte) 0x5A); // stale bytes must all be overwritten
+                int[] bias = new int[count];
+                java.util.Arrays.fill(bias, 99);
+                BitSliceBitPlanes.decodeRows(packed, blockBytes, blockBytes, rowBlocks - 1, BitSliceFormat.groups(cols),
+                        count, decoded, planeRowBytes, bias);
+                DecodedRows.assertEqualToPacked(expected, BitSliceFormat.ROW_BLOCK, decoded, bias, count, planeRowBytes,
+                        trits, cols);
+            }
+        }
+    }
 
     @Test
     void decodesEveryCodeAsTheScalarDecoder() {
@@ -28,11 +68,17 @@ class BitSliceDecodeExactnessTest {
                 for (long o = 0; o < w.byteSize(); o += 8) {
                     w.set(ValueLayout.JAVA_LONG_UNALIGNED, o, random.nextLong());
                 }
-                int items = BitSliceKernel.items(rowBlocks - 1, groups);
+                int runs = (rowBlocks - 1) * BitSliceKernel.parts();
+                int items = runs * groups;
                 MemorySegment out = arena.allocate(items * BitSliceKernel.ITEM_BYTES, 64);
                 out.fill((byte) 0x5A); // stale bytes must all be overwritten
                 // from the second row block on: the offsets must count from the base
-                BitSliceKernel.decodeRows(w, blockBytes, blockBytes, rowBlocks - 1, groups, out);
+                for (int run = 0, t = 0; run < runs; run++) {
+                    for (int g = 0; g < groups; g++, t++) {
+                        BitSliceKernel.decodeVector(w, BitSliceKernel.runOffset(blockBytes, blockBytes, run)
+                                + (long) g * BitSliceFormat.CHUNK_BYTES, out, t * BitSliceKernel.ITEM_BYTES);
+                    }
+                }
                 for (int t = 0; t < items; t++) {
                     int g = t % groups;
                     int firstRow = BitSliceFormat.ROW_BLOCK + t / groups * lanes;
