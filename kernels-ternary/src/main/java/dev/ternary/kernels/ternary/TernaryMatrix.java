@@ -438,24 +438,29 @@ public final class TernaryMatrix implements AutoCloseable {
          * a time.
          */
         private void runBase3BitPlanes(Base3Format b3, int rowFrom, int rowTo) {
-            long[] planes = BitPlaneKernel.planes(x, tokenFrom);
-            int tokenWords = BitPlaneKernel.tokenWords(x.stride());
             int b3Blocks = b3.paddedCols(cols) / Base3Format.BLOCK_COLS;
             long rowBytes = b3.rowBytes(cols);
             long planeRowBytes = ((BitPlaneFormat) TernaryFormat.BIT_PLANE).rowBytes(cols);
-            int blocks = (int) (planeRowBytes / BitPlaneFormat.BLOCK_BYTES);
             int tile = Math.min(rowTile(planeRowBytes), rowTo - rowFrom);
             BitPlaneTile decoded = BitPlaneTile.get(tile, planeRowBytes);
             for (int r = rowFrom; r < rowTo; r += tile) {
                 int n = Math.min(tile, rowTo - r);
                 Base3BitPlanes.decodeRows(packed, r * rowBytes, rowBytes, n, b3Blocks, decoded.planes, planeRowBytes,
                         decoded.bias);
-                for (int t = tokenFrom; t < tokenTo; t += 2) {
-                    int u = Math.min(t + 1, tokenTo - 1); // an odd last token is paired with itself
-                    BitPlaneKernel.dotRowsPair(decoded.planes, 0, planeRowBytes, n, blocks, planes, t * tokenWords,
-                            u * tokenWords, decoded.bias, 0, weightScale * x.dequantScale(t),
-                            weightScale * x.dequantScale(u), out, t * rows + r, u * rows + r);
-                }
+                countDecoded(decoded, n, planeRowBytes, r);
+            }
+        }
+
+        /** Every token of the call over a tile of decoded bit-plane rows, two at a time, into rows from {@code row0}. */
+        private void countDecoded(BitPlaneTile decoded, int count, long planeRowBytes, int row0) {
+            long[] planes = BitPlaneKernel.planes(x, tokenFrom);
+            int tokenWords = BitPlaneKernel.tokenWords(x.stride());
+            int blocks = (int) (planeRowBytes / BitPlaneFormat.BLOCK_BYTES);
+            for (int t = tokenFrom; t < tokenTo; t += 2) {
+                int u = Math.min(t + 1, tokenTo - 1); // an odd last token is paired with itself
+                BitPlaneKernel.dotRowsPair(decoded.planes, 0, planeRowBytes, count, blocks, planes, t * tokenWords,
+                        u * tokenWords, decoded.bias, 0, weightScale * x.dequantScale(t),
+                        weightScale * x.dequantScale(u), out, t * rows + row0, u * rows + row0);
             }
         }
 
@@ -510,7 +515,6 @@ public final class TernaryMatrix implements AutoCloseable {
                 return;
             }
             long planeRowBytes = ((BitPlaneFormat) TernaryFormat.BIT_PLANE).rowBytes(cols);
-            int blocks = (int) (planeRowBytes / BitPlaneFormat.BLOCK_BYTES);
             int r = BitSliceFormat.ROW_BLOCK;
             int tile = Math.max(1, Math.min((int) (ROW_TILE_BYTES / (r * planeRowBytes)), blockTo - blockFrom));
             BitPlaneTile decoded = BitPlaneTile.get(tile * r, planeRowBytes);
@@ -520,12 +524,7 @@ public final class TernaryMatrix implements AutoCloseable {
                 int count = Math.min(n * r, rows - row0); // the last row block's padding rows are not output
                 BitSliceBitPlanes.decodeRows(packed, b * blockBytes, blockBytes, n, groups, count, decoded.planes,
                         planeRowBytes, decoded.bias);
-                for (int t = tokenFrom; t < tokenTo; t += 2) {
-                    int u = Math.min(t + 1, tokenTo - 1); // an odd last token is paired with itself
-                    BitPlaneKernel.dotRowsPair(decoded.planes, 0, planeRowBytes, count, blocks, planes, t * tokenWords,
-                            u * tokenWords, decoded.bias, 0, weightScale * x.dequantScale(t),
-                            weightScale * x.dequantScale(u), out, t * rows + row0, u * rows + row0);
-                }
+                countDecoded(decoded, count, planeRowBytes, row0);
             }
         }
     }
