@@ -346,8 +346,8 @@ public final class TernaryMatrix implements AutoCloseable {
     private enum Mode { GEMV, GEMM }
 
     /**
-     * The reusable per-call job of the per-token kernels: row blocks (lut2) or rows (base3, bitplane) over a token
-     * range.
+     * The reusable per-call job of the per-token kernels: row blocks (lut2, bitslice) or rows (base3, bitplane) over a
+     * token range.
      */
     private final class Job implements RangeTask {
         private Int8Activations x;
