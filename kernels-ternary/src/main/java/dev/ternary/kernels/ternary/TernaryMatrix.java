@@ -74,6 +74,7 @@ public final class TernaryMatrix implements AutoCloseable {
         if (rows <= 0 || cols <= 0) {
             throw new IllegalArgumentException("rows and cols must be positive: " + rows + " x " + cols);
         }
+        KernelWarmUp.once(format);
         this.format = Objects.requireNonNull(format, "format");
         this.rows = rows;
         this.cols = cols;
