@@ -7,6 +7,7 @@ import dev.ternary.kernels.format.BitSliceFormat;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
+import java.util.Arrays;
 import jdk.incubator.vector.LongVector;
 
 /**
@@ -38,7 +39,7 @@ final class BitSliceBitPlanes {
         int decoded = Math.min(words, groups * BitSliceFormat.TRITS);
         MemorySegment item = BitSliceKernel.scratch(BitSliceKernel.ITEM_BYTES);
         long[] lanes = LANES.get();
-        java.util.Arrays.fill(bias, 0, rowCount, 0);
+        Arrays.fill(bias, 0, rowCount, 0);
         for (int i = 0; i < rowCount; i++) {
             for (int n = decoded; n < words; n++) {
                 long at = i * planeRowBytes + BitPlaneFormat.wordOffset(n);

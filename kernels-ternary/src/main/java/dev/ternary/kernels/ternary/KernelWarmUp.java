@@ -16,19 +16,17 @@ import java.util.Set;
  * (docs/BENCHMARKS.md, session 10). Costs a fraction of a second once per format and JVM.
  */
 final class KernelWarmUp {
-    /** Set to {@code false} to skip the warm-up (e.g. in benchmarks that warm up themselves). */
-    static final String PROPERTY = "ternary.kernels.warmUp";
     private static final int ROWS = 64;
     private static final int COLS = 640;
     private static final int TOKENS = TokenLaneGemm.LANES;
-    private static final Set<String> WARMED = new HashSet<>();
+    private static final Set<TernaryFormat> WARMED = new HashSet<>();
 
     private KernelWarmUp() {}
 
     /** Warms up {@code format}'s kernels unless that was done (or started) before in this JVM. */
     static void once(TernaryFormat format) {
         synchronized (WARMED) {
-            if (!WARMED.add(format.name()) || "false".equals(System.getProperty(PROPERTY))) {
+            if (!WARMED.add(format)) {
                 return;
             }
         }
@@ -58,7 +56,7 @@ final class KernelWarmUp {
     /** Whether {@link #once} has run (or is running) for {@code format} in this JVM. */
     static boolean started(TernaryFormat format) {
         synchronized (WARMED) {
-            return WARMED.contains(format.name());
+            return WARMED.contains(format);
         }
     }
 }

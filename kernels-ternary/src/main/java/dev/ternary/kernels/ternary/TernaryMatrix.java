@@ -312,13 +312,22 @@ public final class TernaryMatrix implements AutoCloseable {
         }
     }
 
+    /** Whether a base-3 call runs on decoded bit planes (its GEMM with {@link Base3Gemm#BIT_PLANES}). */
+    private boolean base3OnBitPlanes(Mode mode) {
+        return mode == Mode.GEMM && base3Gemm == Base3Gemm.BIT_PLANES;
+    }
+
+    /** Bytes of one row decoded into the bit-plane layout (the 1.6-bit GEMMs' tiles). */
+    private long planeRowBytes() {
+        return ((BitPlaneFormat) TernaryFormat.BIT_PLANE).rowBytes(cols);
+    }
+
     /** Builds the tokens' activation views before the workers read them. */
     private void prepare(Int8Activations x, int from, int to, Mode mode) {
         for (int t = from; t < to; t++) {
             switch (format) {
                 case Lut2Format lut -> Lut2Kernel.tables(x, t);
-                case Base3Format b3 when mode == Mode.GEMM && base3Gemm == Base3Gemm.BIT_PLANES ->
-                        BitPlaneKernel.planes(x, t);
+                case Base3Format b3 when base3OnBitPlanes(mode) -> BitPlaneKernel.planes(x, t);
                 case Base3Format b3 -> Base3Kernel.biased(x, t);
                 case BitPlaneFormat bp -> BitPlaneKernel.planes(x, t);
                 case BitSliceFormat bs -> BitPlaneKernel.planes(x, t);
@@ -374,8 +383,7 @@ public final class TernaryMatrix implements AutoCloseable {
         public void run(int from, int to, int worker) {
             switch (format) {
                 case Lut2Format lut -> runLut2(lut, from, to);
-                case Base3Format b3 when mode == Mode.GEMM && base3Gemm == Base3Gemm.BIT_PLANES ->
-                        runBase3BitPlanes(b3, from, to);
+                case Base3Format b3 when base3OnBitPlanes(mode) -> runBase3BitPlanes(b3, from, to);
                 case Base3Format b3 -> runBase3(b3, from, to);
                 case BitPlaneFormat bp -> runBitPlane(bp, from, to);
                 case BitSliceFormat bs -> runBitSlice(bs, from, to);
@@ -441,7 +449,7 @@ public final class TernaryMatrix implements AutoCloseable {
         private void runBase3BitPlanes(Base3Format b3, int rowFrom, int rowTo) {
             int b3Blocks = b3.paddedCols(cols) / Base3Format.BLOCK_COLS;
             long rowBytes = b3.rowBytes(cols);
-            long planeRowBytes = ((BitPlaneFormat) TernaryFormat.BIT_PLANE).rowBytes(cols);
+            long planeRowBytes = planeRowBytes();
             int tile = Math.min(rowTile(planeRowBytes), rowTo - rowFrom);
             BitPlaneTile decoded = BitPlaneTile.get(tile, planeRowBytes);
             for (int r = rowFrom; r < rowTo; r += tile) {
@@ -515,7 +523,7 @@ public final class TernaryMatrix implements AutoCloseable {
                 }
                 return;
             }
-            long planeRowBytes = ((BitPlaneFormat) TernaryFormat.BIT_PLANE).rowBytes(cols);
+            long planeRowBytes = planeRowBytes();
             int r = BitSliceFormat.ROW_BLOCK;
             int tile = Math.max(1, Math.min((int) (ROW_TILE_BYTES / (r * planeRowBytes)), blockTo - blockFrom));
             BitPlaneTile decoded = BitPlaneTile.get(tile * r, planeRowBytes);
