@@ -152,70 +152,101 @@ final class BitPlaneKernel {
     }
 
     /**
-     * {@link #dotRows} for two tokens at once ({@code pOffA}, {@code pOffB}), for the GEMM: each weight block is
-     * loaded, and {@code P | M} formed, once for both, and the loop's overhead is shared (64-token GEMM at 2560x6912:
-     * 91 to 70 µs per token; docs/BENCHMARKS.md, session 7).
+     * {@link #dotRows} for two tokens at once ({@code pOffA}, {@code pOffB}), for the GEMMs of all formats that count
+     * bit-plane rows. Each pass takes two rows by two tokens, so each weight block is loaded, and {@code P | M}
+     * formed, once for both tokens, and each activation block once for both rows, and the per-pass overhead (setting
+     * up the loop, weighting and reducing the sums) is spread over four sums instead of two. A row's 8 per-plane counts for each token would need 32 accumulators, all
+     * the vector registers, so each accumulator holds two adjacent planes, the higher one's count doubled:
+     * {@code c_b + 2 c_(b+1)} ({@code c_6 - 2 c_7} for the sign plane), weighted 1, 4, 16 and 64 at the end. The rows
+     * of a pass are {@code i} and {@code i + ceil(rowCount / 2)}, two forward streams; an odd last row is paired with
+     * itself. Against one row by two tokens, 64-token GEMMs at 2 threads, in cache: 72 to 57-60 µs per token at
+     * 8192x2048, 67 to 57 at 6912x2560, base-3 76 to 56 (docs/BENCHMARKS.md, session 11).
      */
     static void dotRowsPair(MemorySegment w, long rowOffset, long rowBytes, int rowCount, int blocks, long[] planes,
                             int pOffA, int pOffB, int[] rowBias, int biasOff, float factorA, float factorB,
                             float[] out, int outOffA, int outOffB) {
-        int vl = L.length();
-        for (int i = 0; i < rowCount; i++) {
-            long row = rowOffset + i * rowBytes;
-            LongVector a0 = LongVector.zero(L), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
-            LongVector b0 = a0, b1 = a0, b2 = a0, b3 = a0, b4 = a0, b5 = a0, b6 = a0, b7 = a0;
+        int firstHalf = (rowCount + 1) / 2;
+        for (int i = 0; i < firstHalf; i++) {
+            int s = i + firstHalf < rowCount ? i + firstHalf : i;
+            long rowR = rowOffset + i * rowBytes;
+            long rowS = rowOffset + s * rowBytes;
+            LongVector z = LongVector.zero(L);
+            LongVector ra0 = z, ra1 = z, ra2 = z, ra3 = z, rb0 = z, rb1 = z, rb2 = z, rb3 = z;
+            LongVector sa0 = z, sa1 = z, sa2 = z, sa3 = z, sb0 = z, sb1 = z, sb2 = z, sb3 = z;
             for (int k = 0; k < blocks; k++) {
-                for (int j = 0; j < WORDS; j += vl) {
-                    long o = row + (long) k * BitPlaneFormat.BLOCK_BYTES + j * 8L;
-                    LongVector p = LongVector.fromMemorySegment(L, w, o, LE);
-                    LongVector m = LongVector.fromMemorySegment(L, w, o + BitPlaneFormat.PLANE_BYTES, LE);
-                    LongVector nz = p.or(m);
+                for (int j = 0; j < WORDS; j += L.length()) {
+                    long o = (long) k * BitPlaneFormat.BLOCK_BYTES + j * 8L;
+                    LongVector mR = LongVector.fromMemorySegment(L, w, rowR + o + BitPlaneFormat.PLANE_BYTES, LE);
+                    LongVector nzR = LongVector.fromMemorySegment(L, w, rowR + o, LE).or(mR);
+                    LongVector mS = LongVector.fromMemorySegment(L, w, rowS + o + BitPlaneFormat.PLANE_BYTES, LE);
+                    LongVector nzS = LongVector.fromMemorySegment(L, w, rowS + o, LE).or(mS);
                     int x = pOffA + k * BLOCK_WORDS + j;
                     int y = pOffB + k * BLOCK_WORDS + j;
-                    a0 = a0.add(nz.and(LongVector.fromArray(L, planes, x).lanewise(XOR, m))
-                            .lanewise(BIT_COUNT));
-                    b0 = b0.add(nz.and(LongVector.fromArray(L, planes, y).lanewise(XOR, m))
-                            .lanewise(BIT_COUNT));
-                    a1 = a1.add(nz.and(LongVector.fromArray(L, planes, x + WORDS).lanewise(XOR, m))
-                            .lanewise(BIT_COUNT));
-                    b1 = b1.add(nz.and(LongVector.fromArray(L, planes, y + WORDS).lanewise(XOR, m))
-                            .lanewise(BIT_COUNT));
-                    a2 = a2.add(nz.and(LongVector.fromArray(L, planes, x + 2 * WORDS).lanewise(XOR, m))
-                            .lanewise(BIT_COUNT));
-                    b2 = b2.add(nz.and(LongVector.fromArray(L, planes, y + 2 * WORDS).lanewise(XOR, m))
-                            .lanewise(BIT_COUNT));
-                    a3 = a3.add(nz.and(LongVector.fromArray(L, planes, x + 3 * WORDS).lanewise(XOR, m))
-                            .lanewise(BIT_COUNT));
-                    b3 = b3.add(nz.and(LongVector.fromArray(L, planes, y + 3 * WORDS).lanewise(XOR, m))
-                            .lanewise(BIT_COUNT));
-                    a4 = a4.add(nz.and(LongVector.fromArray(L, planes, x + 4 * WORDS).lanewise(XOR, m))
-                            .lanewise(BIT_COUNT));
-                    b4 = b4.add(nz.and(LongVector.fromArray(L, planes, y + 4 * WORDS).lanewise(XOR, m))
-                            .lanewise(BIT_COUNT));
-                    a5 = a5.add(nz.and(LongVector.fromArray(L, planes, x + 5 * WORDS).lanewise(XOR, m))
-                            .lanewise(BIT_COUNT));
-                    b5 = b5.add(nz.and(LongVector.fromArray(L, planes, y + 5 * WORDS).lanewise(XOR, m))
-                            .lanewise(BIT_COUNT));
-                    a6 = a6.add(nz.and(LongVector.fromArray(L, planes, x + 6 * WORDS).lanewise(XOR, m))
-                            .lanewise(BIT_COUNT));
-                    b6 = b6.add(nz.and(LongVector.fromArray(L, planes, y + 6 * WORDS).lanewise(XOR, m))
-                            .lanewise(BIT_COUNT));
-                    a7 = a7.add(nz.and(LongVector.fromArray(L, planes, x + 7 * WORDS).lanewise(XOR, m))
-                            .lanewise(BIT_COUNT));
-                    b7 = b7.add(nz.and(LongVector.fromArray(L, planes, y + 7 * WORDS).lanewise(XOR, m))
-                            .lanewise(BIT_COUNT));
+                    // written out per plane pair, as in dotRows
+                    LongVector a0 = LongVector.fromArray(L, planes, x);
+                    LongVector a1 = LongVector.fromArray(L, planes, x + WORDS);
+                    ra0 = ra0.add(nzR.and(a0.lanewise(XOR, mR)).lanewise(BIT_COUNT))
+                            .add(nzR.and(a1.lanewise(XOR, mR)).lanewise(BIT_COUNT).lanewise(LSHL, 1));
+                    sa0 = sa0.add(nzS.and(a0.lanewise(XOR, mS)).lanewise(BIT_COUNT))
+                            .add(nzS.and(a1.lanewise(XOR, mS)).lanewise(BIT_COUNT).lanewise(LSHL, 1));
+                    LongVector b0 = LongVector.fromArray(L, planes, y);
+                    LongVector b1 = LongVector.fromArray(L, planes, y + WORDS);
+                    rb0 = rb0.add(nzR.and(b0.lanewise(XOR, mR)).lanewise(BIT_COUNT))
+                            .add(nzR.and(b1.lanewise(XOR, mR)).lanewise(BIT_COUNT).lanewise(LSHL, 1));
+                    sb0 = sb0.add(nzS.and(b0.lanewise(XOR, mS)).lanewise(BIT_COUNT))
+                            .add(nzS.and(b1.lanewise(XOR, mS)).lanewise(BIT_COUNT).lanewise(LSHL, 1));
+                    LongVector a2 = LongVector.fromArray(L, planes, x + 2 * WORDS);
+                    LongVector a3 = LongVector.fromArray(L, planes, x + 3 * WORDS);
+                    ra1 = ra1.add(nzR.and(a2.lanewise(XOR, mR)).lanewise(BIT_COUNT))
+                            .add(nzR.and(a3.lanewise(XOR, mR)).lanewise(BIT_COUNT).lanewise(LSHL, 1));
+                    sa1 = sa1.add(nzS.and(a2.lanewise(XOR, mS)).lanewise(BIT_COUNT))
+                            .add(nzS.and(a3.lanewise(XOR, mS)).lanewise(BIT_COUNT).lanewise(LSHL, 1));
+                    LongVector b2 = LongVector.fromArray(L, planes, y + 2 * WORDS);
+                    LongVector b3 = LongVector.fromArray(L, planes, y + 3 * WORDS);
+                    rb1 = rb1.add(nzR.and(b2.lanewise(XOR, mR)).lanewise(BIT_COUNT))
+                            .add(nzR.and(b3.lanewise(XOR, mR)).lanewise(BIT_COUNT).lanewise(LSHL, 1));
+                    sb1 = sb1.add(nzS.and(b2.lanewise(XOR, mS)).lanewise(BIT_COUNT))
+                            .add(nzS.and(b3.lanewise(XOR, mS)).lanewise(BIT_COUNT).lanewise(LSHL, 1));
+                    LongVector a4 = LongVector.fromArray(L, planes, x + 4 * WORDS);
+                    LongVector a5 = LongVector.fromArray(L, planes, x + 5 * WORDS);
+                    ra2 = ra2.add(nzR.and(a4.lanewise(XOR, mR)).lanewise(BIT_COUNT))
+                            .add(nzR.and(a5.lanewise(XOR, mR)).lanewise(BIT_COUNT).lanewise(LSHL, 1));
+                    sa2 = sa2.add(nzS.and(a4.lanewise(XOR, mS)).lanewise(BIT_COUNT))
+                            .add(nzS.and(a5.lanewise(XOR, mS)).lanewise(BIT_COUNT).lanewise(LSHL, 1));
+                    LongVector b4 = LongVector.fromArray(L, planes, y + 4 * WORDS);
+                    LongVector b5 = LongVector.fromArray(L, planes, y + 5 * WORDS);
+                    rb2 = rb2.add(nzR.and(b4.lanewise(XOR, mR)).lanewise(BIT_COUNT))
+                            .add(nzR.and(b5.lanewise(XOR, mR)).lanewise(BIT_COUNT).lanewise(LSHL, 1));
+                    sb2 = sb2.add(nzS.and(b4.lanewise(XOR, mS)).lanewise(BIT_COUNT))
+                            .add(nzS.and(b5.lanewise(XOR, mS)).lanewise(BIT_COUNT).lanewise(LSHL, 1));
+                    LongVector a6 = LongVector.fromArray(L, planes, x + 6 * WORDS);
+                    LongVector a7 = LongVector.fromArray(L, planes, x + 7 * WORDS);
+                    ra3 = ra3.add(nzR.and(a6.lanewise(XOR, mR)).lanewise(BIT_COUNT))
+                            .sub(nzR.and(a7.lanewise(XOR, mR)).lanewise(BIT_COUNT).lanewise(LSHL, 1));
+                    sa3 = sa3.add(nzS.and(a6.lanewise(XOR, mS)).lanewise(BIT_COUNT))
+                            .sub(nzS.and(a7.lanewise(XOR, mS)).lanewise(BIT_COUNT).lanewise(LSHL, 1));
+                    LongVector b6 = LongVector.fromArray(L, planes, y + 6 * WORDS);
+                    LongVector b7 = LongVector.fromArray(L, planes, y + 7 * WORDS);
+                    rb3 = rb3.add(nzR.and(b6.lanewise(XOR, mR)).lanewise(BIT_COUNT))
+                            .sub(nzR.and(b7.lanewise(XOR, mR)).lanewise(BIT_COUNT).lanewise(LSHL, 1));
+                    sb3 = sb3.add(nzS.and(b6.lanewise(XOR, mS)).lanewise(BIT_COUNT))
+                            .sub(nzS.and(b7.lanewise(XOR, mS)).lanewise(BIT_COUNT).lanewise(LSHL, 1));
                 }
             }
-            // weighted as in dotRows, written out for the same reason
-            LongVector sumA = a0.add(a1.lanewise(LSHL, 1)).add(a2.lanewise(LSHL, 2)).add(a3.lanewise(LSHL, 3))
-                    .add(a4.lanewise(LSHL, 4)).add(a5.lanewise(LSHL, 5)).add(a6.lanewise(LSHL, 6))
-                    .sub(a7.lanewise(LSHL, 7));
-            LongVector sumB = b0.add(b1.lanewise(LSHL, 1)).add(b2.lanewise(LSHL, 2)).add(b3.lanewise(LSHL, 3))
-                    .add(b4.lanewise(LSHL, 4)).add(b5.lanewise(LSHL, 5)).add(b6.lanewise(LSHL, 6))
-                    .sub(b7.lanewise(LSHL, 7));
-            int bias = rowBias[biasOff + i];
-            out[outOffA + i] = ((int) sumA.reduceLanes(ADD) - bias) * factorA;
-            out[outOffB + i] = ((int) sumB.reduceLanes(ADD) - bias) * factorB;
+            int biasR = rowBias[biasOff + i];
+            int biasS = rowBias[biasOff + s];
+            LongVector sumRA = ra0.add(ra1.lanewise(LSHL, 2)).add(ra2.lanewise(LSHL, 4))
+                    .add(ra3.lanewise(LSHL, 6));
+            LongVector sumRB = rb0.add(rb1.lanewise(LSHL, 2)).add(rb2.lanewise(LSHL, 4))
+                    .add(rb3.lanewise(LSHL, 6));
+            LongVector sumSA = sa0.add(sa1.lanewise(LSHL, 2)).add(sa2.lanewise(LSHL, 4))
+                    .add(sa3.lanewise(LSHL, 6));
+            LongVector sumSB = sb0.add(sb1.lanewise(LSHL, 2)).add(sb2.lanewise(LSHL, 4))
+                    .add(sb3.lanewise(LSHL, 6));
+            out[outOffA + i] = ((int) sumRA.reduceLanes(ADD) - biasR) * factorA;
+            out[outOffB + i] = ((int) sumRB.reduceLanes(ADD) - biasR) * factorB;
+            out[outOffA + s] = ((int) sumSA.reduceLanes(ADD) - biasS) * factorA;
+            out[outOffB + s] = ((int) sumSB.reduceLanes(ADD) - biasS) * factorB;
         }
     }
 }
