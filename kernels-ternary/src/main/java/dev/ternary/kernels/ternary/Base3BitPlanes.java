@@ -39,7 +39,7 @@ final class Base3BitPlanes {
      */
     static void decodeRows(MemorySegment w, long rowOffset, long rowBytes, int rowCount, int blocks,
                            MemorySegment dst, long planeRowBytes, int[] bias) {
-        int words = (int) (planeRowBytes / BitPlaneFormat.BLOCK_BYTES) * (BitPlaneFormat.BLOCK_COLS / 64);
+        int words = BitPlaneTile.rowWords(planeRowBytes);
         // a base-3 word past the bit-plane row holds only padding columns (zero trits)
         int decoded = Math.min(words, blocks * Base3Format.TRITS_PER_BYTE);
         for (int i = 0; i < rowCount; i++) {

@@ -155,12 +155,13 @@ final class BitPlaneKernel {
      * {@link #dotRows} for two tokens at once ({@code pOffA}, {@code pOffB}), for the GEMMs of all formats that count
      * bit-plane rows. Each pass takes two rows by two tokens, so each weight block is loaded, and {@code P | M}
      * formed, once for both tokens, and each activation block once for both rows, and the per-pass overhead (setting
-     * up the loop, weighting and reducing the sums) is spread over four sums instead of two. A row's 8 per-plane counts for each token would need 32 accumulators, all
-     * the vector registers, so each accumulator holds two adjacent planes, the higher one's count doubled:
-     * {@code c_b + 2 c_(b+1)} ({@code c_6 - 2 c_7} for the sign plane), weighted 1, 4, 16 and 64 at the end. The rows
-     * of a pass are {@code i} and {@code i + ceil(rowCount / 2)}, two forward streams; an odd last row is paired with
-     * itself. Against one row by two tokens, 64-token GEMMs at 2 threads, in cache: 72 to 57-60 µs per token at
-     * 8192x2048, 67 to 57 at 6912x2560, base-3 76 to 56 (docs/BENCHMARKS.md, session 11).
+     * up the loop, weighting and reducing the sums) is spread over four sums instead of two. A row's 8 per-plane
+     * counts for each token would need 32 accumulators, all the vector registers, so each accumulator holds two
+     * adjacent planes, the higher one's count doubled: {@code c_b + 2 c_(b+1)} ({@code c_6 - 2 c_7} for the sign
+     * plane), weighted 1, 4, 16 and 64 at the end. The rows of a pass are {@code i} and {@code i + ceil(rowCount / 2)},
+     * two forward streams; an odd last row is paired with itself. Against one row by two tokens, 64-token GEMMs at 2
+     * threads, in cache: 72 to 57-60 µs per token at 8192x2048, 67 to 57 at 6912x2560, base-3 76 to 56
+     * (docs/BENCHMARKS.md, session 11).
      */
     static void dotRowsPair(MemorySegment w, long rowOffset, long rowBytes, int rowCount, int blocks, long[] planes,
                             int pOffA, int pOffB, int[] rowBias, int biasOff, float factorA, float factorB,

@@ -22,7 +22,8 @@ import jdk.incubator.vector.LongVector;
  */
 final class BitSliceBitPlanes {
     private static final ValueLayout.OfLong WORD = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final ThreadLocal<long[]> LANES = ThreadLocal.withInitial(() -> new long[2 * BitSliceFormat.ROW_BLOCK]);
+    private static final ThreadLocal<long[]> LANES =
+            ThreadLocal.withInitial(() -> new long[2 * BitSliceFormat.ROW_BLOCK]);
 
     private BitSliceBitPlanes() {}
 
@@ -34,7 +35,7 @@ final class BitSliceBitPlanes {
     static void decodeRows(MemorySegment w, long base, long blockBytes, int rowBlocks, int groups, int rowCount,
                            MemorySegment dst, long planeRowBytes, int[] bias) {
         int vl = BitSliceKernel.L.length();
-        int words = (int) (planeRowBytes / BitPlaneFormat.BLOCK_BYTES) * (BitPlaneFormat.BLOCK_COLS / 64);
+        int words = BitPlaneTile.rowWords(planeRowBytes);
         // a bit-slice word past the bit-plane row holds only padding columns (zero trits)
         int decoded = Math.min(words, groups * BitSliceFormat.TRITS);
         MemorySegment item = BitSliceKernel.scratch(BitSliceKernel.ITEM_BYTES);

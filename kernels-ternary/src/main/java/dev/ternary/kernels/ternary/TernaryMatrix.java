@@ -460,7 +460,7 @@ public final class TernaryMatrix implements AutoCloseable {
             }
         }
 
-        /** Every token of the call over a tile of decoded bit-plane rows, two at a time, into rows from {@code row0}. */
+        /** Every token of the call over a tile of decoded bit-plane rows, two at a time, into rows from row0. */
         private void countDecoded(BitPlaneTile decoded, int count, long planeRowBytes, int row0) {
             long[] planes = BitPlaneKernel.planes(x, tokenFrom);
             int tokenWords = BitPlaneKernel.tokenWords(x.stride());
