@@ -195,7 +195,7 @@ public final class DenseMatrix implements AutoCloseable {
     public void gemv(KernelThreads threads, float[] x, float[] y) {
         check(x, 1, y);
         job.set(x, 1, y);
-        threads.run(rows, job);
+        threads.runClaimed(rows, threads.grain(rows, 1), job);
         job.clear();
     }
 
@@ -203,7 +203,7 @@ public final class DenseMatrix implements AutoCloseable {
     public void gemm(KernelThreads threads, float[] x, int tokens, float[] y) {
         check(x, tokens, y);
         job.set(x, tokens, y);
-        threads.run(rows, job);
+        threads.runClaimed(rows, threads.grain(rows, 1), job);
         job.clear();
     }
 

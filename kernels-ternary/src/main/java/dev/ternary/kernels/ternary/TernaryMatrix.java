@@ -239,7 +239,7 @@ public final class TernaryMatrix implements AutoCloseable {
         check(x, token + 1, out, rows);
         prepare(x, token, token + 1, Mode.GEMV);
         job.set(x, token, token + 1, out, Mode.GEMV);
-        threads.run(tasks(), job);
+        runJob(threads);
         job.clear();
     }
 
@@ -256,7 +256,7 @@ public final class TernaryMatrix implements AutoCloseable {
         if (laneTokens < tokens) {
             prepare(x, laneTokens, tokens, Mode.GEMM);
             job.set(x, laneTokens, tokens, out, Mode.GEMM);
-            threads.run(tasks(), job);
+            runJob(threads);
         }
         job.clear();
     }
@@ -333,6 +333,18 @@ public final class TernaryMatrix implements AutoCloseable {
                 case BitSliceFormat bs -> BitPlaneKernel.planes(x, t);
             }
         }
+    }
+
+    /** Runs the prepared job over all tasks, in chunks of whole row tiles that the workers claim as they go. */
+    private void runJob(KernelThreads threads) {
+        int n = tasks();
+        threads.runClaimed(n, threads.grain(n, tileTasks()), job);
+    }
+
+    /** Tasks per {@link #ROW_TILE_BYTES} of packed weights (at least 1): a chunk of work is whole tiles. */
+    private int tileTasks() {
+        long taskBytes = Math.max(1, packed.byteSize() / tasks());
+        return (int) Math.max(1, ROW_TILE_BYTES / taskBytes);
     }
 
     /** What the workers share out: row blocks (lut2, bitslice) or rows. */

@@ -21,8 +21,10 @@ import org.junit.jupiter.params.provider.EnumSource;
  * {@code -Dternary.kernels.vectorBits=128/256/512}.
  */
 class TernaryExactnessTest {
+    /** 1500 x 100: a bit-plane worker claims its part in two chunks of whole row tiles (a short one last). */
     private static final int[][] SHAPES = {
-        {1, 1}, {3, 5}, {16, 32}, {17, 33}, {4, 320}, {37, 100}, {64, 321}, {100, 650}, {5, 1000}, {48, 2048}, {20, 2560}
+        {1, 1}, {3, 5}, {16, 32}, {17, 33}, {4, 320}, {37, 100}, {64, 321}, {100, 650}, {5, 1000}, {48, 2048}, {20, 2560},
+        {1500, 100}
     };
     private static KernelThreads two;
 
