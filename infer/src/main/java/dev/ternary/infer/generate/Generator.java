@@ -71,7 +71,7 @@ public final class Generator {
         TextTokenizer tokenizer = model.tokenizer();
         int[] generated = new int[Math.max(0, Math.min(maxNewTokens, context - prompt.length))];
         int n = 0;
-        String emitted = "";
+        IncrementalDecoder pieces = new IncrementalDecoder(tokenizer);
         String stop = "length";
         long decodeStart = System.nanoTime();
         int position = prompt.length;
@@ -83,13 +83,7 @@ public final class Generator {
             }
             generated[n++] = next;
             sampler.observe(next);
-            String text = tokenizer.decode(Arrays.copyOf(generated, n), true);
-            if (!text.endsWith("\uFFFD") && text.length() >= emitted.length() && text.startsWith(emitted)) {
-                listener.onToken(next, text.substring(emitted.length()));
-                emitted = text;
-            } else {
-                listener.onToken(next, "");
-            }
+            listener.onToken(next, pieces.add(next));
             if (n == generated.length) {
                 break;
             }
