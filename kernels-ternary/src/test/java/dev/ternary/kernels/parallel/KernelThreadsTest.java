@@ -5,24 +5,30 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 
 class KernelThreadsTest {
+
+    /** Makes one call through {@code call} and checks that its task saw each item of {@code [0, n)} exactly once. */
+    private static void assertEachItemOnce(int n, Consumer<RangeTask> call) {
+        AtomicIntegerArray seen = new AtomicIntegerArray(n);
+        call.accept((from, to, worker) -> {
+            for (int i = from; i < to; i++) {
+                seen.incrementAndGet(i);
+            }
+        });
+        for (int i = 0; i < n; i++) {
+            assertEquals(1, seen.get(i), "item " + i + " of " + n);
+        }
+    }
 
     @Test
     void coversEveryItemOnceAcrossManyCalls() {
         try (KernelThreads threads = new KernelThreads(3)) {
             for (int n : new int[] {1, 2, 3, 10, 1001}) {
                 for (int call = 0; call < 50; call++) {
-                    AtomicIntegerArray seen = new AtomicIntegerArray(n);
-                    threads.run(n, (from, to, worker) -> {
-                        for (int i = from; i < to; i++) {
-                            seen.incrementAndGet(i);
-                        }
-                    });
-                    for (int i = 0; i < n; i++) {
-                        assertEquals(1, seen.get(i));
-                    }
+                    assertEachItemOnce(n, task -> threads.run(n, task));
                 }
             }
         }
@@ -46,27 +52,13 @@ class KernelThreadsTest {
             for (int n : new int[] {1, 2, 3, 10, 1001}) {
                 for (int grain : new int[] {1, 7, 64, 5000}) {
                     for (int call = 0; call < 20; call++) {
-                        AtomicIntegerArray seen = new AtomicIntegerArray(n);
-                        threads.runClaimed(n, grain, (from, to, worker) -> {
+                        assertEachItemOnce(n, task -> threads.runClaimed(n, grain, (from, to, worker) -> {
                             assertTrue(to - from <= grain && to <= n, "a chunk is at most one grain");
-                            for (int i = from; i < to; i++) {
-                                seen.incrementAndGet(i);
-                            }
-                        });
-                        for (int i = 0; i < n; i++) {
-                            assertEquals(1, seen.get(i), "item " + i + " of " + n + ", grain " + grain);
-                        }
+                            task.run(from, to, worker);
+                        }));
                     }
                     // a fixed-split call in between must not see the claim state
-                    AtomicIntegerArray seen = new AtomicIntegerArray(n);
-                    threads.run(n, (from, to, worker) -> {
-                        for (int i = from; i < to; i++) {
-                            seen.incrementAndGet(i);
-                        }
-                    });
-                    for (int i = 0; i < n; i++) {
-                        assertEquals(1, seen.get(i));
-                    }
+                    assertEachItemOnce(n, task -> threads.run(n, task));
                 }
             }
         }
