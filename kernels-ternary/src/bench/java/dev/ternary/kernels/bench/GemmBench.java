@@ -1,13 +1,8 @@
 package dev.ternary.kernels.bench;
 
-import dev.ternary.kernels.dense.DenseFormat;
-import dev.ternary.kernels.dense.DenseMatrix;
-import dev.ternary.kernels.format.TernaryFormat;
 import dev.ternary.kernels.parallel.KernelThreads;
 import dev.ternary.kernels.quant.ActivationQuantizer;
 import dev.ternary.kernels.quant.Int8Activations;
-import dev.ternary.kernels.ternary.TernaryMatrix;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -45,12 +40,10 @@ public class GemmBench {
     public int tokens;
 
     private KernelThreads pool;
-    private List<TernaryMatrix> ternary;
-    private List<DenseMatrix> dense;
+    private KernelMatrices matrices;
     private Int8Activations q;
     private float[] x;
     private float[] y;
-    private int next;
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -58,41 +51,24 @@ public class GemmBench {
         pool = threads == 1 ? KernelThreads.single() : new KernelThreads(threads);
         x = Shapes.activations(tokens * cols, 9);
         y = new float[tokens * rows];
-        switch (kernel) {
-            case "lut2" -> ternary = Shapes.ternary(shape, TernaryFormat.TWO_BIT);
-            case "base3" -> ternary = Shapes.ternary(shape, TernaryFormat.BASE3);
-            case "bitplane" -> ternary = Shapes.ternary(shape, TernaryFormat.BIT_PLANE);
-            case "bitslice" -> ternary = Shapes.ternary(shape, TernaryFormat.BIT_SLICE);
-            case "bf16" -> dense = Shapes.dense(shape, DenseFormat.BF16);
-            case "f32" -> dense = Shapes.dense(shape, DenseFormat.F32);
-            default -> throw new IllegalArgumentException(kernel);
-        }
+        matrices = KernelMatrices.of(kernel, shape);
         q = new Int8Activations(cols, tokens);
         ActivationQuantizer.quantizeBlock(x, tokens, q);
     }
 
     @Benchmark
     public float gemm() {
-        if (ternary != null) {
-            TernaryMatrix m = ternary.get(next);
-            next = next + 1 == ternary.size() ? 0 : next + 1;
-            m.gemm(pool, q, tokens, y);
+        if (matrices.isTernary()) {
+            matrices.nextTernary().gemm(pool, q, tokens, y);
         } else {
-            DenseMatrix m = dense.get(next);
-            next = next + 1 == dense.size() ? 0 : next + 1;
-            m.gemm(pool, x, tokens, y);
+            matrices.nextDense().gemm(pool, x, tokens, y);
         }
         return y[0];
     }
 
     @TearDown(Level.Trial)
     public void tearDown() {
-        if (ternary != null) {
-            ternary.forEach(TernaryMatrix::close);
-        }
-        if (dense != null) {
-            dense.forEach(DenseMatrix::close);
-        }
+        matrices.close();
         pool.close();
     }
 }

@@ -1,14 +1,9 @@
 package dev.ternary.kernels.bench;
 
-import dev.ternary.kernels.dense.DenseFormat;
-import dev.ternary.kernels.dense.DenseMatrix;
-import dev.ternary.kernels.format.TernaryFormat;
 import dev.ternary.kernels.parallel.KernelThreads;
 import dev.ternary.kernels.quant.ActivationQuantizer;
 import dev.ternary.kernels.quant.Int8Activations;
 import dev.ternary.kernels.simd.KernelSpecies;
-import dev.ternary.kernels.ternary.TernaryMatrix;
-import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -47,12 +42,10 @@ public class GemvBench {
     public int threads;
 
     private KernelThreads pool;
-    private List<TernaryMatrix> ternary;
-    private List<DenseMatrix> dense;
+    private KernelMatrices matrices;
     private Int8Activations q;
     private float[] x;
     private float[] y;
-    private int next;
 
     @Setup(Level.Trial)
     public void setUp() {
@@ -61,46 +54,25 @@ public class GemvBench {
         pool = threads == 1 ? KernelThreads.single() : new KernelThreads(threads);
         x = Shapes.activations(cols, 7);
         y = new float[rows];
-        switch (kernel) {
-            case "lut2" -> ternary = Shapes.ternary(shape, TernaryFormat.TWO_BIT);
-            case "base3" -> ternary = Shapes.ternary(shape, TernaryFormat.BASE3);
-            case "bitplane" -> ternary = Shapes.ternary(shape, TernaryFormat.BIT_PLANE);
-            case "bitslice" -> ternary = Shapes.ternary(shape, TernaryFormat.BIT_SLICE);
-            case "bf16" -> dense = Shapes.dense(shape, DenseFormat.BF16);
-            case "f32" -> dense = Shapes.dense(shape, DenseFormat.F32);
-            case "q8" -> dense = Shapes.dense(shape, DenseFormat.Q8);
-            default -> throw new IllegalArgumentException(kernel);
-        }
+        matrices = KernelMatrices.of(kernel, shape);
         q = new Int8Activations(cols, 1);
         ActivationQuantizer.quantize(x, 0, q, 0);
-        long bytes = ternary != null ? ternary.get(0).byteSize() : dense.get(0).byteSize();
-        int count = ternary != null ? ternary.size() : dense.size();
-        System.out.printf("# %s %s: %d matrices of %d bytes (%.0f MiB cycled)%n", kernel, shape, count, bytes,
-                count * (double) bytes / (1 << 20));
+        System.out.println("# " + kernel + " " + shape + ": " + matrices.describe());
     }
 
     @Benchmark
     public float gemv() {
-        if (ternary != null) {
-            TernaryMatrix m = ternary.get(next);
-            next = next + 1 == ternary.size() ? 0 : next + 1;
-            m.gemv(pool, q, 0, y);
+        if (matrices.isTernary()) {
+            matrices.nextTernary().gemv(pool, q, 0, y);
         } else {
-            DenseMatrix m = dense.get(next);
-            next = next + 1 == dense.size() ? 0 : next + 1;
-            m.gemv(pool, x, y);
+            matrices.nextDense().gemv(pool, x, y);
         }
         return y[0];
     }
 
     @TearDown(Level.Trial)
     public void tearDown() {
-        if (ternary != null) {
-            ternary.forEach(TernaryMatrix::close);
-        }
-        if (dense != null) {
-            dense.forEach(DenseMatrix::close);
-        }
+        matrices.close();
         pool.close();
     }
 }
