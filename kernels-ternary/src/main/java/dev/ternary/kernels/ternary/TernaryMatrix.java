@@ -45,6 +45,9 @@ public final class TernaryMatrix implements AutoCloseable {
      */
     private final int[] rowBias;
     private final Job job = new Job();
+    /** What the workers share out, and how many of those make a row tile: fixed per matrix, so counted once. */
+    private final int tasks;
+    private final int tileTasks;
     private final TokenLaneGemm tokenLane;
     private final Base3Gemm base3Gemm;
     /** Bytes of lookup tables a per-token GEMM tile may keep hot (most of this machine's 512 KiB L2). */
@@ -85,6 +88,8 @@ public final class TernaryMatrix implements AutoCloseable {
         this.packed = arena.allocate(format.packedBytes(rows, cols), 64);
         format.fillZero(packed, rows, cols);
         this.rowBias = format instanceof Lut2Format ? null : new int[rows];
+        this.tasks = countTasks();
+        this.tileTasks = (int) Math.max(1, ROW_TILE_BYTES / Math.max(1, packed.byteSize() / tasks));
         this.tokenLane = switch (format) {
             // with one-instruction vector popcounts it decodes L2-sized row tiles into bit planes once and counts
             // them for every token instead
@@ -337,18 +342,11 @@ public final class TernaryMatrix implements AutoCloseable {
 
     /** Runs the prepared job over all tasks, in chunks of whole row tiles that the workers claim as they go. */
     private void runJob(KernelThreads threads) {
-        int n = tasks();
-        threads.runClaimed(n, threads.grain(n, tileTasks()), job);
-    }
-
-    /** Tasks per {@link #ROW_TILE_BYTES} of packed weights (at least 1): a chunk of work is whole tiles. */
-    private int tileTasks() {
-        long taskBytes = Math.max(1, packed.byteSize() / tasks());
-        return (int) Math.max(1, ROW_TILE_BYTES / taskBytes);
+        threads.runClaimed(tasks, threads.grain(tasks, tileTasks), job);
     }
 
     /** What the workers share out: row blocks (lut2, bitslice) or rows. */
-    private int tasks() {
+    private int countTasks() {
         return switch (format) {
             case Lut2Format lut -> lut.paddedRows(rows) / Lut2Format.ROW_BLOCK;
             case BitSliceFormat bs -> bs.paddedRows(rows) / BitSliceFormat.ROW_BLOCK;
