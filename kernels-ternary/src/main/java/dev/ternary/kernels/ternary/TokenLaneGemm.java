@@ -1,5 +1,6 @@
 package dev.ternary.kernels.ternary;
 
+import static jdk.incubator.vector.VectorOperators.I2F;
 import static jdk.incubator.vector.VectorOperators.S2I;
 
 import dev.ternary.kernels.parallel.KernelThreads;
@@ -9,6 +10,7 @@ import dev.ternary.kernels.simd.KernelSpecies;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
+import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
 import jdk.incubator.vector.VectorSpecies;
@@ -34,6 +36,7 @@ import jdk.incubator.vector.VectorSpecies;
 final class TokenLaneGemm {
     static final VectorSpecies<Short> S = KernelSpecies.SHORT;
     static final VectorSpecies<Integer> I = KernelSpecies.INT;
+    static final VectorSpecies<Float> F = KernelSpecies.FLOAT;
     /** Shorts per vector. */
     static final int SL = S.length();
     /** Tokens per group, one int16 lane each: two vectors, so each table index feeds two adds. */
@@ -45,6 +48,8 @@ final class TokenLaneGemm {
      * slower for base-3 (see docs/BENCHMARKS.md).
      */
     static final int TABLE_BUDGET = 128 << 10;
+    /** Rows per tile of the store pass: one 64-byte run of floats per token. */
+    static final int STORE_ROWS = 16;
     private static final ValueLayout.OfLong WORD = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final int ENTRY = LANES;
     private static final int POSITION = 256 * LANES;
@@ -101,6 +106,8 @@ final class TokenLaneGemm {
         final short[] signed = new short[3 * 5 * SL];
         final short[] head = new short[9 * SL];
         final short[] tail = new short[27 * SL];
+        final float[] factors = new float[LANES];
+        final float[] tile = new float[STORE_ROWS * LANES];
 
         short[] lanes(int paddedCols) {
             if (lanes.length < paddedCols * LANES) {
@@ -167,19 +174,45 @@ final class TokenLaneGemm {
         }
     }
 
-    /** Pass 2: the workers' sums of a range of rows, scaled per token. */
+    /**
+     * Pass 2: the workers' sums of a range of rows, scaled per token. The accumulators are row-major (a row's
+     * {@link #LANES} tokens adjacent) and the output token-major, so this transposes: {@link #STORE_ROWS} rows at a
+     * time are summed and scaled with vectors into a small tile, which then goes out as one run of {@link #STORE_ROWS}
+     * floats per token. Writing each row's tokens straight to the output put consecutive stores {@code rows} floats
+     * apart, a power of two for real models, so they all fell into the same few L1 sets: this pass took 40% as long as
+     * the table lookups of pass 1 (2-bit prefill of llama-1b, docs/BENCHMARKS.md, session 14).
+     */
     private final class Store implements RangeTask {
         @Override
         public void run(int rowFrom, int rowTo, int worker) {
-            for (int r = rowFrom; r < rowTo; r++) {
-                for (int i = 0; i < groupTokens; i++) {
-                    int sum = 0;
-                    for (int[] acc : accs) {
-                        if (acc != null) {
-                            sum += acc[r * LANES + i];
+            Scratch s = SCRATCH.get();
+            float[] factors = s.factors;
+            float[] tile = s.tile;
+            for (int i = 0; i < LANES; i++) {
+                factors[i] = i < groupTokens ? weightScale * x.dequantScale(group + i) : 0f;
+            }
+            int vl = I.length();
+            for (int r0 = rowFrom; r0 < rowTo; r0 += STORE_ROWS) {
+                int n = Math.min(STORE_ROWS, rowTo - r0);
+                for (int j = 0; j < n; j++) {
+                    int a = (r0 + j) * LANES;
+                    for (int v = 0; v < LANES; v += vl) {
+                        IntVector sum = IntVector.zero(I);
+                        for (int[] acc : accs) {
+                            if (acc != null) {
+                                sum = sum.add(IntVector.fromArray(I, acc, a + v));
+                            }
                         }
+                        // int to float, then times the token's factor: the scalar twin's `sum * factor`
+                        ((FloatVector) sum.convert(I2F, 0)).mul(FloatVector.fromArray(F, factors, v))
+                                .intoArray(tile, j * LANES + v);
                     }
-                    out[(group + i) * rows + r] = sum * (weightScale * x.dequantScale(group + i));
+                }
+                for (int i = 0; i < groupTokens; i++) {
+                    int o = (group + i) * rows + r0;
+                    for (int j = 0; j < n; j++) {
+                        out[o + j] = tile[j * LANES + i];
+                    }
                 }
             }
         }
