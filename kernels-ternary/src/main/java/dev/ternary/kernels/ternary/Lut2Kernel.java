@@ -62,7 +62,12 @@ final class Lut2Kernel {
         return 16 * paddedCols;
     }
 
-    /** Fills the four table planes for one token's {@code cols} (a multiple of 4) activations. */
+    /**
+     * Fills the four table planes for one token's {@code cols} (a multiple of 4) activations. A pair's table depends
+     * only on its two activation parts, each in [-8, 8], so every table is copied from {@link #PAIR_TABLES}: building
+     * each entry here ran on the calling thread while the other workers waited, about a tenth of a 2-bit decode step
+     * (docs/BENCHMARKS.md, session 14).
+     */
     static void buildTables(byte[] q, int qOff, int cols, byte[] tab, int tOff) {
         int quads = cols / 4;
         int plane = quads * 16;
@@ -70,20 +75,41 @@ final class Lut2Kernel {
             for (int half = 0; half < 2; half++) {
                 int a0 = q[qOff + 4 * j + 2 * half];
                 int a1 = q[qOff + 4 * j + 2 * half + 1];
-                int l0 = Lut2Format.lowPart(a0), l1 = Lut2Format.lowPart(a1);
-                int h0 = Lut2Format.highPart(a0), h1 = Lut2Format.highPart(a1);
                 int low = tOff + half * plane + j * 16;
-                int high = low + 2 * plane;
+                System.arraycopy(PAIR_TABLES, pairTable(Lut2Format.lowPart(a0), Lut2Format.lowPart(a1)), tab, low, 16);
+                System.arraycopy(PAIR_TABLES, pairTable(Lut2Format.highPart(a0), Lut2Format.highPart(a1)), tab,
+                        low + 2 * plane, 16);
+            }
+        }
+    }
+
+    /** Values an activation part takes: -8..8 ({@link Lut2Format#lowPart} stays within -8..7). */
+    private static final int PARTS = 17;
+    /**
+     * The 16-entry table of every pair of activation parts {@code (p0, p1)}: entry {@code c0 + 4 c1} is
+     * {@code T(c0) p0 + T(c1) p1} for the weight codes {@code c0, c1}; code 3 never occurs in valid data, its entry
+     * is 0.
+     */
+    private static final byte[] PAIR_TABLES = pairTables();
+
+    private static byte[] pairTables() {
+        byte[] t = new byte[PARTS * PARTS * 16];
+        for (int p0 = -8; p0 <= 8; p0++) {
+            for (int p1 = -8; p1 <= 8; p1++) {
+                int o = pairTable(p0, p1);
                 for (int idx = 0; idx < 16; idx++) {
                     int c0 = idx & 3, c1 = idx >>> 2;
-                    // code 3 never occurs in valid data; its entry is 0
                     int t0 = c0 == 3 ? 0 : c0 - 1;
                     int t1 = c1 == 3 ? 0 : c1 - 1;
-                    tab[low + idx] = (byte) (t0 * l0 + t1 * l1);
-                    tab[high + idx] = (byte) (t0 * h0 + t1 * h1);
+                    t[o + idx] = (byte) (t0 * p0 + t1 * p1);
                 }
             }
         }
+        return t;
+    }
+
+    private static int pairTable(int p0, int p1) {
+        return ((p0 + 8) * PARTS + p1 + 8) * 16;
     }
 
     /** Per-thread buffers for folding lanes into row sums. */
