@@ -85,4 +85,33 @@ class SamplerTest {
         assertTrue(assertThrows(InvalidInputException.class, () -> new SamplingOptions(1, 0, 1, 0, 0, 0))
                 .getMessage().startsWith("--repetition-penalty"));
     }
+
+    /**
+     * A vocabulary many vectors long, so the softmax runs on its vector path: two likely tokens in different vectors
+     * (and one in the scalar tail), logits 0.7 apart, are drawn in the ratio e^0.7 ≈ 2 at temperature 1, and the
+     * rest, 30 below, almost never; at temperature 0.5 the ratio squares to e^1.4 ≈ 4.
+     */
+    @Test
+    void largeVocabularyFollowsTheSoftmax() {
+        int vocab = 1003;
+        float[] logits = new float[vocab];
+        java.util.Arrays.fill(logits, -25f);
+        logits[37] = 5f;
+        logits[517] = 4.3f;
+        logits[1002] = 4.3f;
+        for (double temperature : new double[] {1.0, 0.5}) {
+            Sampler s = new Sampler(new SamplingOptions(temperature, 0, 1, 0, 1, 7), vocab);
+            int[] counts = new int[vocab];
+            int draws = 6000;
+            for (int i = 0; i < draws; i++) {
+                counts[s.sample(logits.clone(), 0)]++;
+            }
+            double ratio = Math.exp(0.7 / temperature);
+            double expected = ratio / (ratio + 2);
+            assertEquals(expected, counts[37] / (double) draws, 0.02, "temperature " + temperature);
+            assertEquals((1 - expected) / 2, counts[517] / (double) draws, 0.02, "temperature " + temperature);
+            assertEquals((1 - expected) / 2, counts[1002] / (double) draws, 0.02, "temperature " + temperature);
+            assertEquals(draws, counts[37] + counts[517] + counts[1002]);
+        }
+    }
 }
