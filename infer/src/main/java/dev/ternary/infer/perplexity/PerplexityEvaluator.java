@@ -3,6 +3,7 @@ package dev.ternary.infer.perplexity;
 import dev.ternary.convert.InvalidInputException;
 import dev.ternary.infer.model.Model;
 import dev.ternary.infer.runtime.Transformer;
+import dev.ternary.infer.sampling.Softmax;
 import java.util.function.LongConsumer;
 
 /**
@@ -63,16 +64,10 @@ public final class PerplexityEvaluator {
         return new PerplexityResult(Math.exp(mean), scored, mean, (System.nanoTime() - start) / 1e9);
     }
 
-    /** log softmax(logits)[target], computed stably in double. */
+    /** log softmax(logits)[target], stably: terms relative to the largest logit, summed in double. */
     static double logProbability(float[] logits, int offset, int vocab, int target) {
-        double max = Double.NEGATIVE_INFINITY;
-        for (int i = 0; i < vocab; i++) {
-            max = Math.max(max, logits[offset + i]);
-        }
-        double sum = 0;
-        for (int i = 0; i < vocab; i++) {
-            sum += Math.exp(logits[offset + i] - max);
-        }
-        return logits[offset + target] - max - Math.log(sum);
+        float max = Softmax.max(logits, offset, vocab);
+        double sum = Softmax.exponentials(logits, offset, vocab, max, 1f, null);
+        return (double) logits[offset + target] - max - Math.log(sum);
     }
 }

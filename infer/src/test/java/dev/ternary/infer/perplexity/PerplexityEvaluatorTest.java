@@ -71,10 +71,35 @@ class PerplexityEvaluatorTest {
         }
     }
 
+    /** The terms are float (summed in double), so a log-probability is within about 1e-6 of the exact one. */
     @Test
     void logProbabilityIsANormalizedLogSoftmax() {
         float[] logits = {0f, 1f, 2f};
         double z = Math.log(Math.exp(0) + Math.exp(1) + Math.exp(2));
-        assertEquals(2 - z, PerplexityEvaluator.logProbability(logits, 0, 3, 2), 1e-12);
+        assertEquals(2 - z, PerplexityEvaluator.logProbability(logits, 0, 3, 2), 1e-6);
+        // a vocabulary many vectors long, at an offset: exact to 1e-6 against double, and the probabilities sum to 1
+        java.util.Random random = new java.util.Random(3);
+        int vocab = 1003, offset = 5;
+        float[] wide = new float[offset + vocab];
+        for (int i = 0; i < wide.length; i++) {
+            wide[i] = (float) (random.nextGaussian() * 4);
+        }
+        double max = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < vocab; i++) {
+            max = Math.max(max, wide[offset + i]);
+        }
+        double sum = 0;
+        for (int i = 0; i < vocab; i++) {
+            sum += Math.exp(wide[offset + i] - max);
+        }
+        double total = 0;
+        for (int target : new int[] {0, 17, 500, 1002}) {
+            assertEquals(wide[offset + target] - max - Math.log(sum),
+                    PerplexityEvaluator.logProbability(wide, offset, vocab, target), 1e-6, "target " + target);
+        }
+        for (int target = 0; target < vocab; target++) {
+            total += Math.exp(PerplexityEvaluator.logProbability(wide, offset, vocab, target));
+        }
+        assertEquals(1.0, total, 1e-5);
     }
 }
