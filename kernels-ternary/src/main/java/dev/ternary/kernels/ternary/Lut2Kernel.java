@@ -41,6 +41,14 @@ final class Lut2Kernel {
     static final int FOLD = 256;
     /** Slot of the cached tables in {@link Int8Activations}. */
     static final int SLOT = 0;
+    /** Values an activation part takes: -8..8 ({@link Lut2Format#lowPart} stays within -8..7). */
+    private static final int PARTS = 17;
+    /**
+     * The 16-entry table of every pair of activation parts {@code (p0, p1)}: entry {@code c0 + 4 c1} is
+     * {@code T(c0) p0 + T(c1) p1} for the weight codes {@code c0, c1}; code 3 never occurs in valid data, its entry
+     * is 0.
+     */
+    private static final byte[] PAIR_TABLES = pairTables();
 
     static final Int8Activations.DerivedView<byte[]> TABLES = new Int8Activations.DerivedView<>() {
         @Override
@@ -82,15 +90,6 @@ final class Lut2Kernel {
             }
         }
     }
-
-    /** Values an activation part takes: -8..8 ({@link Lut2Format#lowPart} stays within -8..7). */
-    private static final int PARTS = 17;
-    /**
-     * The 16-entry table of every pair of activation parts {@code (p0, p1)}: entry {@code c0 + 4 c1} is
-     * {@code T(c0) p0 + T(c1) p1} for the weight codes {@code c0, c1}; code 3 never occurs in valid data, its entry
-     * is 0.
-     */
-    private static final byte[] PAIR_TABLES = pairTables();
 
     private static byte[] pairTables() {
         byte[] t = new byte[PARTS * PARTS * 16];
