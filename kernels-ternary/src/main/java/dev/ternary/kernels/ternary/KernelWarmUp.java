@@ -13,7 +13,9 @@ import java.util.Set;
  * so C2 compiles them from a full profile after many short calls. Otherwise the first real calls are long loops that
  * C2 may compile on stack replacement from a thin profile, leaving Vector API calls unintrinsified and boxed: the
  * 2-bit lookup kernel decoded llama-1b at 7-15 instead of 26-36 tok/s in every run with 512-bit vectors
- * (docs/BENCHMARKS.md, session 10). Costs a fraction of a second once per format and JVM.
+ * (docs/BENCHMARKS.md, session 10). It costs 1.4-2.2 s once per format and JVM on a 2-core Zen 5, nearly all of it
+ * before C2 has compiled the kernels (the GEMV within its first 1,000 calls, the GEMM within about 120). Run beside
+ * the loading thread instead, it took about twice as long and made `ternary generate` slower (session 14).
  */
 final class KernelWarmUp {
     private static final int ROWS = 64;
