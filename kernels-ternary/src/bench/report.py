@@ -3,9 +3,12 @@
 
 Usage: python3 kernels-ternary/src/bench/report.py RESULT.json [MORE.json ...] > tables.md
 Weight bytes per matrix are recomputed from the shape and the format's padding (see TernaryFormat/DenseFormat).
+GEMV results carry the bandwidth MachineProbe measured on the same matrices before each iteration; the share of
+it ("% of probe") is per iteration, so it holds when the machine's bandwidth changes between forks.
 """
 import json
 import math
+import statistics
 import sys
 
 MODEL_PARAMS = 2e9  # "equivalent tokens/s": a model with 2 B linear weights all streamed at this rate
@@ -30,6 +33,33 @@ def weight_bytes(kernel, rows, cols):
 BYTES_PER_WEIGHT = {"bitplane": 0.25, "lut2": 0.25, "base3": 0.2, "bitslice": 0.2, "bf16": 2, "f32": 4, "q8": 1, "nd4j": 4}
 
 
+def probe_shares(result, bytes_per_op):
+    """Per measured iteration: (kernel GB/s / probe GB/s, probe GB/s); empty for results without the probe."""
+    probe = result.get("secondaryMetrics", {}).get("probeGBps")
+    if not probe:
+        return []
+    unit = result["primaryMetric"]["scoreUnit"]
+    scale = {"us/op": 1e-6, "ms/op": 1e-3, "ns/op": 1e-9}[unit]
+    out = []
+    for times, gbps in zip(result["primaryMetric"]["rawData"], probe["rawData"]):
+        for t, g in zip(times, gbps):
+            if g > 0:
+                out.append((bytes_per_op / (t * scale) / 1e9 / g, g))
+    return out
+
+
+def median_probe(shares):
+    return statistics.median(g for _, g in shares)
+
+
+def same_bandwidth(probed, a, b):
+    """Whether both results were probed (and within 15% of each other): only then is their time ratio the kernels'."""
+    if a not in probed or b not in probed:
+        return True
+    pa, pb = median_probe(probed[a]), median_probe(probed[b])
+    return max(pa, pb) <= 1.15 * min(pa, pb)
+
+
 def load(paths):
     out = []
     for p in paths:
@@ -39,10 +69,14 @@ def load(paths):
 
 
 def main(paths):
-    results = load(paths)
+    main_results(load(paths))
+
+
+def main_results(results):
     bw = {}
     gemv = {}
     gemm = {}
+    probed = {}
     for r in results:
         name = r["benchmark"].rsplit(".", 2)[-2]
         p = r["params"] if "params" in r else {}
@@ -53,7 +87,11 @@ def main(paths):
             ms = score if unit == "ms/op" else score / 1000
             bw.setdefault(int(p["threads"]), []).append((1 << 30) / (ms / 1000) / 1e9)
         elif name == "GemvBench":
+            rows, cols = map(int, p["shape"].split("x"))
+            shares = probe_shares(r, weight_bytes(p["kernel"], rows, cols))
             gemv[(p["shape"], p["kernel"], int(p["threads"]))] = (score, err)
+            if shares:
+                probed[(p["shape"], p["kernel"], int(p["threads"]))] = shares
         elif name == "GemmBench":
             gemm[(p["shape"], p["kernel"], int(p["threads"]), int(p["tokens"]))] = (score, err)
         elif name == "Nd4jBench":
@@ -77,10 +115,12 @@ def main(paths):
     kernels = ["bitplane", "lut2", "bitslice", "base3", "q8", "bf16", "f32", "nd4j"]
     print("### GEMV (batch 1), cycling over >= 512 MiB of weights\n")
     print("Time per matrix (µs, ± 99.9% CI), weight bytes streamed per second, fraction of the measured bandwidth at "
-          "the same thread count, speed-up over our bf16 GEMV, and equivalent tokens/s of a 2 B-weight model in that "
-          "format.\n")
-    print("| shape | kernel | threads | µs/op | weight GB/s | % of bandwidth | × vs bf16 | equiv. tok/s (2B) |")
-    print("|---|---|---:|---:|---:|---:|---:|---:|")
+          "the same thread count, median share of what a streaming sum read from the same matrices just before each "
+          "iteration (\"% of probe\", with the probe's range in GB/s), speed-up over our bf16 GEMV, and equivalent "
+          "tokens/s of a 2 B-weight model in that format.\n")
+    print("| shape | kernel | threads | µs/op | weight GB/s | % of bandwidth | % of probe (probe GB/s) | × vs bf16 "
+          "| equiv. tok/s (2B) |")
+    print("|---|---|---:|---:|---:|---:|---:|---:|---:|")
     for s in shapes:
         rows, cols = map(int, s.split("x"))
         for t in (1, 2):
@@ -93,13 +133,25 @@ def main(paths):
                 vs = gemv[(s, "bf16", t)][0] / us if (s, "bf16", t) in gemv else float("nan")
                 tok = gbs * 1e9 / (MODEL_PARAMS * BYTES_PER_WEIGHT[k])
                 e = "" if math.isnan(err) else f" ± {err:.0f}"
-                print(f"| {s} | {k} | {t} | {us:.0f}{e} | {gbs:.2f} | {frac:.0f}% | {vs:.2f} | {tok:.1f} |")
+                pr = probed.get((s, k, t))
+                share = (f"{100 * statistics.median(x for x, _ in pr):.0f}% ({min(g for _, g in pr):.0f}–"
+                         f"{max(g for _, g in pr):.0f})") if pr else "–"
+                pct = "–" if math.isnan(frac) else f"{frac:.0f}%"
+                print(f"| {s} | {k} | {t} | {us:.0f}{e} | {gbs:.2f} | {pct} | {share} | {vs:.2f} | {tok:.1f} |")
     print()
     ratios = [(s, k, t, gemv[(s, k, t)][0] / gemv[(s, "bitplane", t)][0]) for (s, k, t) in gemv
               if k in ("base3", "bitslice") and (s, "bitplane", t) in gemv]
     if ratios:
         print("1.6-bit formats, time against the 2-bit bit-plane GEMV (target: at most 1.5x): "
               + "; ".join(f"{k} {s} {t} thread{'s' if t > 1 else ''}: {r:.2f}x" for s, k, t, r in sorted(ratios))
+              + "\n")
+    flagged = [(s, k, t, r) for s, k, t, r in sorted(ratios)
+               if not same_bandwidth(probed, (s, k, t), (s, "bitplane", t))]
+    if flagged:
+        print("Of these, timed while the probed bandwidth differed by more than 15% (a ratio across the machine's "
+              "bandwidth modes, not of the kernels alone): "
+              + "; ".join(f"{k} {s} {t} thread{'s' if t > 1 else ''} (probe {median_probe(probed[(s, k, t)]):.0f} "
+                          f"against {median_probe(probed[(s, 'bitplane', t)]):.0f} GB/s)" for s, k, t, r in flagged)
               + "\n")
     if gemm:
         print("### GEMM (prefill block), per token vs one GEMV\n")

@@ -1,16 +1,9 @@
 package dev.ternary.kernels.bench;
 
 import dev.ternary.kernels.parallel.KernelThreads;
-import dev.ternary.kernels.parallel.RangeTask;
-import dev.ternary.kernels.simd.KernelSpecies;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
-import java.lang.foreign.ValueLayout;
-import java.nio.ByteOrder;
 import java.util.concurrent.TimeUnit;
-import jdk.incubator.vector.LongVector;
-import jdk.incubator.vector.VectorOperators;
-import jdk.incubator.vector.VectorSpecies;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -27,7 +20,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * This machine's memory read bandwidth in the same harness: a vector sum streaming 1 GiB, split over the same
- * {@link KernelThreads}. Every kernel is reported as a fraction of it.
+ * {@link KernelThreads}. The GEMVs are reported as a fraction of it, and of the {@link MachineProbe} measured in
+ * their own fork (which is the one to trust where the machine's bandwidth changes between forks).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -38,48 +32,26 @@ import org.openjdk.jmh.annotations.Warmup;
         "-Xmx2g", "-XX:MaxDirectMemorySize=8g"})
 public class BandwidthBench {
     static final long BYTES = 1L << 30;
-    private static final VectorSpecies<Long> L = LongVector.SPECIES_MAX.withShape(KernelSpecies.SHAPE);
 
     @Param({"1", "2"})
     public int threads;
 
     private Arena arena;
-    private MemorySegment data;
     private KernelThreads pool;
-    private final long[] partial = new long[64];
-    private final RangeTask sum = this::sumRange;
+    private StreamSum sum;
 
     @Setup(Level.Trial)
     public void setUp() {
         arena = Arena.ofShared();
-        data = arena.allocate(BYTES, 64);
-        for (long i = 0; i < BYTES; i += 8) {
-            data.set(ValueLayout.JAVA_LONG, i, i);
-        }
+        MemorySegment data = arena.allocate(BYTES, 64);
+        StreamSum.fill(data);
+        sum = new StreamSum(data);
         pool = threads == 1 ? KernelThreads.single() : new KernelThreads(threads);
-    }
-
-    /** Items are 4 KiB pages. */
-    private void sumRange(int from, int to, int worker) {
-        LongVector a0 = LongVector.zero(L), a1 = a0, a2 = a0, a3 = a0;
-        int step = L.vectorByteSize();
-        for (long i = (long) from << 12, end = (long) to << 12; i < end; i += 4L * step) {
-            a0 = a0.add(LongVector.fromMemorySegment(L, data, i, ByteOrder.LITTLE_ENDIAN));
-            a1 = a1.add(LongVector.fromMemorySegment(L, data, i + step, ByteOrder.LITTLE_ENDIAN));
-            a2 = a2.add(LongVector.fromMemorySegment(L, data, i + 2L * step, ByteOrder.LITTLE_ENDIAN));
-            a3 = a3.add(LongVector.fromMemorySegment(L, data, i + 3L * step, ByteOrder.LITTLE_ENDIAN));
-        }
-        partial[worker * 8] = a0.add(a1).add(a2).add(a3).reduceLanes(VectorOperators.ADD);
     }
 
     @Benchmark
     public long streamSum() {
-        pool.run((int) (BYTES >>> 12), sum);
-        long s = 0;
-        for (int w = 0; w < threads; w++) {
-            s += partial[w * 8];
-        }
-        return s;
+        return sum.run(pool);
     }
 
     @TearDown(Level.Trial)

@@ -21,7 +21,8 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * One GEMV (batch 1 decode) per operation, cycling over >= 512 MiB of distinct matrices so weights stream from DRAM.
- * Time per op is one matrix; weight GB/s = matrix bytes / time (see docs/BENCHMARKS.md).
+ * Time per op is one matrix; weight GB/s = matrix bytes / time (see docs/BENCHMARKS.md). Each iteration also records
+ * the memory bandwidth measured just before it ({@link MachineProbe}).
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -60,8 +61,19 @@ public class GemvBench {
         System.out.println("# " + kernel + " " + shape + ": " + matrices.describe());
     }
 
+    /** The benchmark's workers, for {@link MachineProbe}. */
+    KernelThreads pool() {
+        return pool;
+    }
+
+    /** The matrices it cycles over, for {@link MachineProbe}. */
+    KernelMatrices matrices() {
+        return matrices;
+    }
+
     @Benchmark
-    public float gemv() {
+    public float gemv(MachineProbe probe) {
+        probe.record();
         if (matrices.isTernary()) {
             matrices.nextTernary().gemv(pool, q, 0, y);
         } else {

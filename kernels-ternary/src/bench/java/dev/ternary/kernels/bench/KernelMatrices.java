@@ -4,6 +4,7 @@ import dev.ternary.kernels.dense.DenseFormat;
 import dev.ternary.kernels.dense.DenseMatrix;
 import dev.ternary.kernels.format.TernaryFormat;
 import dev.ternary.kernels.ternary.TernaryMatrix;
+import java.lang.foreign.MemorySegment;
 import java.util.List;
 
 /**
@@ -58,6 +59,12 @@ final class KernelMatrices implements AutoCloseable {
         DenseMatrix m = dense.get(next);
         next = next + 1 == dense.size() ? 0 : next + 1;
         return m;
+    }
+
+    /** The matrices' weight memory, in cycle order. */
+    List<MemorySegment> segments() {
+        return isTernary() ? ternary.stream().map(TernaryMatrix::packed).toList()
+                : dense.stream().map(DenseMatrix::data).toList();
     }
 
     /** A one-line description: how many matrices of how many bytes. */
