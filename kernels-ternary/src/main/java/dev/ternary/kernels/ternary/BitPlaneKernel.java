@@ -114,7 +114,8 @@ final class BitPlaneKernel {
         for (int i = 0; i < rowCount; i++) {
             long row = rowOffset + i * rowBytes;
             LongVector a0 = LongVector.zero(L), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
-            for (int k = 0; k < blocks; k++) {
+            // not a counted loop, so every JVM compiles it alike (OpaqueStride)
+            for (int k = 0; k < blocks; k += OpaqueStride.one) {
                 for (int j = 0; j < WORDS; j += vl) {
                     long o = row + (long) k * BitPlaneFormat.BLOCK_BYTES + j * 8L;
                     LongVector p = LongVector.fromMemorySegment(L, w, o, LE);
@@ -174,7 +175,7 @@ final class BitPlaneKernel {
             LongVector z = LongVector.zero(L);
             LongVector ra0 = z, ra1 = z, ra2 = z, ra3 = z, rb0 = z, rb1 = z, rb2 = z, rb3 = z;
             LongVector sa0 = z, sa1 = z, sa2 = z, sa3 = z, sb0 = z, sb1 = z, sb2 = z, sb3 = z;
-            for (int k = 0; k < blocks; k++) {
+            for (int k = 0; k < blocks; k += OpaqueStride.one) { // as in dotRows (OpaqueStride)
                 for (int j = 0; j < WORDS; j += L.length()) {
                     long o = (long) k * BitPlaneFormat.BLOCK_BYTES + j * 8L;
                     LongVector mR = LongVector.fromMemorySegment(L, w, rowR + o + BitPlaneFormat.PLANE_BYTES, LE);
