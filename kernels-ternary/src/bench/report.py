@@ -87,11 +87,12 @@ def main_results(results):
             ms = score if unit == "ms/op" else score / 1000
             bw.setdefault(int(p["threads"]), []).append((1 << 30) / (ms / 1000) / 1e9)
         elif name == "GemvBench":
+            key = (p["shape"], p["kernel"], int(p["threads"]))
             rows, cols = map(int, p["shape"].split("x"))
+            gemv[key] = (score, err)
             shares = probe_shares(r, weight_bytes(p["kernel"], rows, cols))
-            gemv[(p["shape"], p["kernel"], int(p["threads"]))] = (score, err)
             if shares:
-                probed[(p["shape"], p["kernel"], int(p["threads"]))] = shares
+                probed[key] = shares
         elif name == "GemmBench":
             gemm[(p["shape"], p["kernel"], int(p["threads"]), int(p["tokens"]))] = (score, err)
         elif name == "Nd4jBench":

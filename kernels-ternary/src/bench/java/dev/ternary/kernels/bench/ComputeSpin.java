@@ -1,5 +1,6 @@
 package dev.ternary.kernels.bench;
 
+import static jdk.incubator.vector.VectorOperators.ADD;
 import static jdk.incubator.vector.VectorOperators.BIT_COUNT;
 import static jdk.incubator.vector.VectorOperators.XOR;
 
@@ -30,6 +31,7 @@ final class ComputeSpin implements RangeTask {
         LongVector x4 = x0.add(4), x5 = x0.add(5), x6 = x0.add(6), x7 = x0.add(7);
         LongVector a0 = LongVector.zero(L), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
         for (int i = from; i < to; i++) {
+            // eight chains written out, as in the kernels: vectors kept in an array or passed to a helper get boxed
             for (int r = 0; r < rounds; r++) {
                 x0 = x0.lanewise(XOR, m);
                 a0 = a0.add(x0.lanewise(BIT_COUNT));
@@ -49,8 +51,7 @@ final class ComputeSpin implements RangeTask {
                 a7 = a7.add(x7.lanewise(BIT_COUNT));
             }
         }
-        partial[worker * 8] = a0.add(a1).add(a2).add(a3).add(a4).add(a5).add(a6).add(a7).reduceLanes(
-                jdk.incubator.vector.VectorOperators.ADD);
+        partial[worker * 8] = a0.add(a1).add(a2).add(a3).add(a4).add(a5).add(a6).add(a7).reduceLanes(ADD);
     }
 
     /**

@@ -1,8 +1,9 @@
 package dev.ternary.kernels.ternary;
 
 /**
- * The step of the kernels' block loops: always 1, but read from a field C2 does not fold, so it cannot prove the
- * stride constant and compiles those loops as plain loops instead of counted loops.
+ * The step of the bit-plane kernels' block loops: always 1, but read from a field C2 does not fold, so it cannot prove
+ * the stride constant and compiles those loops as plain loops instead of counted loops. (Tried in the Q8 and 2-bit
+ * loops too, it made them slower: they need the unrolling a counted loop gets.)
  *
  * <p>As counted loops they came out of C2 in one of two shapes, depending on the profile it happened to see in that
  * JVM: the bit-plane GEMV kernel ({@link BitPlaneKernel#dotRows}) either with range-check-eliminated pre, main and
