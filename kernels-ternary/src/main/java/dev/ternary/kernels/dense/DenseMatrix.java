@@ -25,6 +25,10 @@ import jdk.incubator.vector.VectorSpecies;
  * a scalar FMA tail: {@link #gemvScalar} replays exactly that order, so SIMD and scalar agree bit for bit. Q8 rows
  * are dequantized as {@code scale[r] * sum_c w[r, c] * x[c]} (scale applied once after the dot product).
  *
+ * <p>Q8 stores rows in pairs, interleaved in {@value #Q8_GRANULE}-byte granules ({@link #q8Offset}), so that the
+ * kernel's pass over two rows reads one sequential stream: on a Zen 3 the same pass over two separate rows read DRAM
+ * at 7 GB/s per thread against 11-12 for one stream (docs/BENCHMARKS.md, session 16).
+ *
  * <p>Rows are split across a {@link KernelThreads}; GEMM reuses each loaded weight vector for 4 tokens. Calls allocate
  * nothing; a matrix is not safe for concurrent calls.
  */
@@ -40,9 +44,8 @@ public final class DenseMatrix implements AutoCloseable {
     private static final VectorSpecies<Integer> I_FULL = IntVector.SPECIES_MAX.withShape(F.vectorShape());
     private static final VectorSpecies<Byte> B_QUARTER = ByteVector.SPECIES_MAX.withShape(
             VectorShape.forBitSize(Math.max(64, F.vectorBitSize() / 4)));
-    /** Q8 loads 2V weight bytes at once and widens them into two float vectors (parts 0 and 1). */
-    private static final VectorSpecies<Byte> B_HALF = ByteVector.SPECIES_MAX.withShape(
-            VectorShape.forBitSize(Math.max(64, F.vectorBitSize() / 2)));
+    /** Bytes of one row before the other row of its pair follows, in the Q8 layout: a multiple of 4V. */
+    static final int Q8_GRANULE = 64;
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
     /** Tokens sharing one weight vector load in GEMM. */
     static final int TOKEN_TILE = 4;
@@ -55,6 +58,8 @@ public final class DenseMatrix implements AutoCloseable {
     private final MemorySegment data;
     private final long bytes;
     private final float[] rowScale; // Q8 only
+    /** Q8: the columns in whole granules; the rest of each row of a pair follows them, row after row. */
+    private final int q8Full;
     private final Job job = new Job();
 
     private DenseMatrix(DenseFormat format, int rows, int cols, Arena arena, boolean owns) {
@@ -70,6 +75,7 @@ public final class DenseMatrix implements AutoCloseable {
         // 64 bytes of slack: a narrow Q8 load may read past the last full vector of the last row
         this.data = arena.allocate(bytes + 64, 64);
         this.rowScale = format == DenseFormat.Q8 ? new float[rows] : null;
+        this.q8Full = cols - cols % Q8_GRANULE;
     }
 
     /** An all-zero matrix with its own arena; fill it with {@link #setRow} or through {@link #data()}. */
@@ -133,10 +139,29 @@ public final class DenseMatrix implements AutoCloseable {
                 rowScale[r] = scale;
                 for (int c = 0; c < cols; c++) {
                     float q = (float) Math.rint(w[offset + c] / scale);
-                    data.set(ValueLayout.JAVA_BYTE, base + c, (byte) Math.max(-127f, Math.min(127f, q)));
+                    data.set(ValueLayout.JAVA_BYTE, q8Offset(r, c), (byte) Math.max(-127f, Math.min(127f, q)));
                 }
             }
         }
+    }
+
+    /**
+     * Where Q8 weight {@code (r, c)} is in {@link #data()}. Rows {@code 2p} and {@code 2p + 1} share the
+     * {@code 2 * cols} bytes from {@code 2p * cols}: first their whole {@value #Q8_GRANULE}-byte granules, alternating
+     * (row {@code 2p}'s first granule, row {@code 2p + 1}'s first, ...), then row {@code 2p}'s remaining columns, then
+     * row {@code 2p + 1}'s. An odd last row is stored plainly.
+     */
+    public long q8Offset(int r, int c) {
+        long pair = (long) (r & ~1) * cols;
+        if ((r | 1) == rows) {
+            return pair + c;
+        }
+        int k = r & 1;
+        if (c < q8Full) {
+            int inGranule = c % Q8_GRANULE;
+            return pair + 2L * (c - inGranule) + (long) k * Q8_GRANULE + inGranule;
+        }
+        return pair + 2L * q8Full + (long) k * (cols - q8Full) + (c - q8Full);
     }
 
     /** Sets the scale of Q8 row {@code r} (when filling {@link #data()} directly). */
@@ -157,16 +182,12 @@ public final class DenseMatrix implements AutoCloseable {
     public void row(int r, float[] dst, int offset) {
         long base = (long) r * cols;
         for (int c = 0; c < cols; c++) {
-            dst[offset + c] = weight(base + c, r);
+            dst[offset + c] = format == DenseFormat.Q8 ? q8(r, c) * rowScale[r] : raw(base + c);
         }
     }
 
-    private float weight(long index, int r) {
-        return switch (format) {
-            case F32 -> data.get(ValueLayout.JAVA_FLOAT_UNALIGNED, index * 4);
-            case BF16 -> Float.intBitsToFloat(data.get(ValueLayout.JAVA_SHORT_UNALIGNED, index * 2) << 16);
-            case Q8 -> data.get(ValueLayout.JAVA_BYTE, index) * rowScale[r];
-        };
+    private float q8(int r, int c) {
+        return data.get(ValueLayout.JAVA_BYTE, q8Offset(r, c));
     }
 
     public DenseFormat format() {
@@ -181,7 +202,7 @@ public final class DenseMatrix implements AutoCloseable {
         return cols;
     }
 
-    /** The raw weights, row-major ({@link #byteSize()} bytes). */
+    /** The raw weights ({@link #byteSize()} bytes): row-major, but for Q8's row pairs ({@link #q8Offset}). */
     public MemorySegment data() {
         return data.asSlice(0, bytes);
     }
@@ -195,7 +216,7 @@ public final class DenseMatrix implements AutoCloseable {
     public void gemv(KernelThreads threads, float[] x, float[] y) {
         check(x, 1, y);
         job.set(x, 1, y);
-        threads.runClaimed(rows, threads.grain(rows, 1), job);
+        threads.runClaimed(units(), threads.grain(units(), 1), job);
         job.clear();
     }
 
@@ -203,15 +224,20 @@ public final class DenseMatrix implements AutoCloseable {
     public void gemm(KernelThreads threads, float[] x, int tokens, float[] y) {
         check(x, tokens, y);
         job.set(x, tokens, y);
-        threads.runClaimed(rows, threads.grain(rows, 1), job);
+        threads.runClaimed(units(), threads.grain(units(), 1), job);
         job.clear();
+    }
+
+    /** What the workers share out: rows, or Q8's row pairs (a worker takes both rows of a pair). */
+    private int units() {
+        return format == DenseFormat.Q8 ? (rows + 1) / 2 : rows;
     }
 
     /** Scalar twin of {@link #gemv} (and of each token of {@link #gemm}). */
     public void gemvScalar(float[] x, int xOffset, float[] y, int yOffset) {
         if (format == DenseFormat.Q8) {
             for (int r = 0; r < rows; r++) {
-                y[yOffset + r] = q8DotScalar((long) r * cols, x, xOffset) * rowScale[r];
+                y[yOffset + r] = q8DotScalar(r, x, xOffset) * rowScale[r];
             }
             return;
         }
@@ -237,58 +263,41 @@ public final class DenseMatrix implements AutoCloseable {
     }
 
     /**
-     * Scalar twin of {@link #q8Dot}: two lane accumulators taking alternate blocks of V weights, added lane by lane,
-     * lanes summed in order, then the tail.
+     * Scalar twin of {@link #q8DotPair} and {@link #q8DotLast}: four lane accumulators taking blocks of V weights in
+     * turn over the whole granules, added lane by lane as {@code (a + b) + (c + d)}, lanes summed in order, then the
+     * rest of the row.
      */
-    private float q8DotScalar(long base, float[] x, int xOffset) {
-        float[] even = new float[V];
-        float[] odd = new float[V];
-        int full = cols - cols % (2 * V);
-        for (int c = 0; c < full; c += 2 * V) {
-            for (int l = 0; l < V; l++) {
-                even[l] = Math.fma(raw(base + c + l), x[xOffset + c + l], even[l]);
-                odd[l] = Math.fma(raw(base + c + V + l), x[xOffset + c + V + l], odd[l]);
+    private float q8DotScalar(int r, float[] x, int xOffset) {
+        float[][] chains = new float[4][V];
+        for (int c = 0; c < q8Full; c += 4 * V) {
+            for (int j = 0; j < 4; j++) {
+                for (int l = 0; l < V; l++) {
+                    int col = c + j * V + l;
+                    chains[j][l] = Math.fma(q8(r, col), x[xOffset + col], chains[j][l]);
+                }
             }
         }
         float sum = 0f;
         for (int l = 0; l < V; l++) {
-            sum += even[l] + odd[l];
+            sum += (chains[0][l] + chains[1][l]) + (chains[2][l] + chains[3][l]);
         }
-        for (int c = full; c < cols; c++) {
-            sum = Math.fma(raw(base + c), x[xOffset + c], sum);
+        for (int c = q8Full; c < cols; c++) {
+            sum = Math.fma(q8(r, c), x[xOffset + c], sum);
         }
         return sum;
     }
 
-    /**
-     * Σ w·x over one Q8 row (row scale not applied). Two independent accumulators: with one, the FMA latency chain
-     * capped this GEMV at ~6 GB/s per thread; with two it reaches ~9 GB/s (standalone measurement, AVX2).
-     */
-    private float q8Dot(long base, float[] x, int xOffset, float[] lanes) {
-        int full = cols - cols % (2 * V);
-        FloatVector even = FloatVector.zero(F);
-        FloatVector odd = even;
-        for (int c = 0; c < full; c += 2 * V) {
-            ByteVector b = ByteVector.fromMemorySegment(B_HALF, data, base + c, LE);
-            FloatVector w0 = (FloatVector) ((IntVector) b.convertShape(VectorOperators.B2I, I_FULL, 0))
-                    .convert(VectorOperators.I2F, 0);
-            FloatVector w1 = (FloatVector) ((IntVector) b.convertShape(VectorOperators.B2I, I_FULL, 1))
-                    .convert(VectorOperators.I2F, 0);
-            even = w0.fma(FloatVector.fromArray(F, x, xOffset + c), even);
-            odd = w1.fma(FloatVector.fromArray(F, x, xOffset + c + V), odd);
-        }
-        float sum = sumLanes(even.add(odd), lanes);
-        for (int c = full; c < cols; c++) {
-            sum = Math.fma(raw(base + c), x[xOffset + c], sum);
-        }
-        return sum;
+    /** V Q8 weights from {@code offset} of {@link #data}, widened to floats. */
+    private FloatVector q8Load(long offset) {
+        return (FloatVector) ByteVector.fromMemorySegment(B_QUARTER, data, offset, LE)
+                .convertShape(VectorOperators.B2F, F, 0);
     }
 
     private float raw(long index) {
         return switch (format) {
             case F32 -> data.get(ValueLayout.JAVA_FLOAT_UNALIGNED, index * 4);
             case BF16 -> Float.intBitsToFloat(data.get(ValueLayout.JAVA_SHORT_UNALIGNED, index * 2) << 16);
-            case Q8 -> data.get(ValueLayout.JAVA_BYTE, index);
+            case Q8 -> throw new IllegalStateException("Q8 rows are interleaved in pairs: use q8(r, c)");
         };
     }
 
@@ -305,8 +314,7 @@ public final class DenseMatrix implements AutoCloseable {
             case BF16 -> ((IntVector) ShortVector.fromMemorySegment(S_HALF, data, index * 2, LE)
                     .convertShape(VectorOperators.S2I, I_FULL, 0))
                     .lanewise(VectorOperators.LSHL, 16).reinterpretAsFloats();
-            case Q8 -> (FloatVector) ByteVector.fromMemorySegment(B_QUARTER, data, index, LE)
-                    .convertShape(VectorOperators.B2F, F, 0);
+            case Q8 -> throw new IllegalStateException("Q8 rows are interleaved in pairs: use q8Load");
         };
     }
 
@@ -322,57 +330,76 @@ public final class DenseMatrix implements AutoCloseable {
     private static final ThreadLocal<float[]> LANES = ThreadLocal.withInitial(() -> new float[V]);
 
     /**
-     * Q8 rows for any number of tokens, row-major so a row's bytes stay in L1 while every token reads them. Kept
-     * out of {@link #rowsGemv}/{@link #rowsGemm}: growing those made C2 stop inlining their vector code.
+     * Q8 row pairs {@code [from, to)} for any number of tokens, pair by pair so the pair's bytes stay in L1 while every
+     * token reads them. Kept out of {@link #rowsGemv}/{@link #rowsGemm}: growing those made C2 stop inlining their
+     * vector code.
      */
     private void rowsQ8(int from, int to, float[] x, int tokens, float[] y) {
         float[] lanes = LANES.get();
-        int r = from;
-        for (; r + 1 < to; r += 2) {
+        for (int p = from; p < to; p++) {
+            int r = 2 * p;
             for (int t = 0; t < tokens; t++) {
-                q8DotPair(r, x, t * cols, lanes, y, t * rows + r);
-            }
-        }
-        for (; r < to; r++) {
-            for (int t = 0; t < tokens; t++) {
-                y[t * rows + r] = q8Dot((long) r * cols, x, t * cols, lanes) * rowScale[r];
+                if (r + 1 < rows) {
+                    q8DotPair(r, x, t * cols, lanes, y, t * rows + r);
+                } else {
+                    y[t * rows + r] = q8DotLast(x, t * cols, lanes) * rowScale[r];
+                }
             }
         }
     }
 
     /**
-     * {@link #q8Dot} of rows {@code r} and {@code r + 1} in one pass, scaled, into {@code y[yAt]} and
-     * {@code y[yAt + 1]}: four independent FMA chains instead of two, and one activation load for both rows. Each
-     * row's chains and order are those of {@link #q8Dot}, so the results are the same bit for bit. It widens with
-     * one {@code B2F} conversion per half: with {@code B2I} then {@code I2F}, as in {@link #q8Dot}, this larger method
-     * went past C2's inlining budget and decode allocated boxed vectors (DecodeAllocationTest).
+     * Rows {@code r} and {@code r + 1} (a pair, {@code r} even), scaled, into {@code y[yAt]} and {@code y[yAt + 1]}:
+     * four FMA chains per row, one activation load for both rows, and the pair's granules read in order. Written out
+     * for both rows rather than through a helper: vectors passed to a call C2 does not inline get boxed
+     * (DecodeAllocationTest).
      */
     private void q8DotPair(int r, float[] x, int xOffset, float[] lanes, float[] y, int yAt) {
-        long base0 = (long) r * cols;
-        long base1 = base0 + cols;
-        int full = cols - cols % (2 * V);
-        FloatVector even0 = FloatVector.zero(F);
-        FloatVector odd0 = even0;
-        FloatVector even1 = even0;
-        FloatVector odd1 = even0;
-        for (int c = 0; c < full; c += 2 * V) {
-            ByteVector b0 = ByteVector.fromMemorySegment(B_HALF, data, base0 + c, LE);
-            ByteVector b1 = ByteVector.fromMemorySegment(B_HALF, data, base1 + c, LE);
-            FloatVector xe = FloatVector.fromArray(F, x, xOffset + c);
-            FloatVector xo = FloatVector.fromArray(F, x, xOffset + c + V);
-            even0 = ((FloatVector) b0.convertShape(VectorOperators.B2F, F, 0)).fma(xe, even0);
-            odd0 = ((FloatVector) b0.convertShape(VectorOperators.B2F, F, 1)).fma(xo, odd0);
-            even1 = ((FloatVector) b1.convertShape(VectorOperators.B2F, F, 0)).fma(xe, even1);
-            odd1 = ((FloatVector) b1.convertShape(VectorOperators.B2F, F, 1)).fma(xo, odd1);
+        long pair = (long) r * cols;
+        FloatVector a0 = FloatVector.zero(F), b0 = a0, c0 = a0, d0 = a0, a1 = a0, b1 = a0, c1 = a0, d1 = a0;
+        for (int c = 0; c < q8Full; c += 4 * V) {
+            long o = pair + 2L * c - c % Q8_GRANULE;
+            FloatVector xa = FloatVector.fromArray(F, x, xOffset + c);
+            FloatVector xb = FloatVector.fromArray(F, x, xOffset + c + V);
+            FloatVector xc = FloatVector.fromArray(F, x, xOffset + c + 2 * V);
+            FloatVector xd = FloatVector.fromArray(F, x, xOffset + c + 3 * V);
+            a0 = q8Load(o).fma(xa, a0);
+            b0 = q8Load(o + V).fma(xb, b0);
+            c0 = q8Load(o + 2 * V).fma(xc, c0);
+            d0 = q8Load(o + 3 * V).fma(xd, d0);
+            a1 = q8Load(o + Q8_GRANULE).fma(xa, a1);
+            b1 = q8Load(o + Q8_GRANULE + V).fma(xb, b1);
+            c1 = q8Load(o + Q8_GRANULE + 2 * V).fma(xc, c1);
+            d1 = q8Load(o + Q8_GRANULE + 3 * V).fma(xd, d1);
         }
-        float sum0 = sumLanes(even0.add(odd0), lanes);
-        float sum1 = sumLanes(even1.add(odd1), lanes);
-        for (int c = full; c < cols; c++) {
-            sum0 = Math.fma(raw(base0 + c), x[xOffset + c], sum0);
-            sum1 = Math.fma(raw(base1 + c), x[xOffset + c], sum1);
+        float sum0 = sumLanes(a0.add(b0).add(c0.add(d0)), lanes);
+        float sum1 = sumLanes(a1.add(b1).add(c1.add(d1)), lanes);
+        long rest0 = pair + 2L * q8Full;
+        long rest1 = rest0 + (cols - q8Full);
+        for (int c = q8Full; c < cols; c++) {
+            float xv = x[xOffset + c];
+            sum0 = Math.fma(data.get(ValueLayout.JAVA_BYTE, rest0 + c - q8Full), xv, sum0);
+            sum1 = Math.fma(data.get(ValueLayout.JAVA_BYTE, rest1 + c - q8Full), xv, sum1);
         }
         y[yAt] = sum0 * rowScale[r];
         y[yAt + 1] = sum1 * rowScale[r + 1];
+    }
+
+    /** The unpaired last row of an odd row count (stored plainly), as {@link #q8DotPair} counts each of its rows. */
+    private float q8DotLast(float[] x, int xOffset, float[] lanes) {
+        long base = (long) (rows - 1) * cols;
+        FloatVector a = FloatVector.zero(F), b = a, c2 = a, d = a;
+        for (int c = 0; c < q8Full; c += 4 * V) {
+            a = q8Load(base + c).fma(FloatVector.fromArray(F, x, xOffset + c), a);
+            b = q8Load(base + c + V).fma(FloatVector.fromArray(F, x, xOffset + c + V), b);
+            c2 = q8Load(base + c + 2 * V).fma(FloatVector.fromArray(F, x, xOffset + c + 2 * V), c2);
+            d = q8Load(base + c + 3 * V).fma(FloatVector.fromArray(F, x, xOffset + c + 3 * V), d);
+        }
+        float sum = sumLanes(a.add(b).add(c2.add(d)), lanes);
+        for (int c = q8Full; c < cols; c++) {
+            sum = Math.fma(data.get(ValueLayout.JAVA_BYTE, base + c), x[xOffset + c], sum);
+        }
+        return sum;
     }
 
     private void rowsGemv(int from, int to, float[] x, float[] y) {
@@ -388,8 +415,8 @@ public final class DenseMatrix implements AutoCloseable {
                 a0 = load(b0 + c).fma(xv, a0);
                 a1 = load(b1 + c).fma(xv, a1);
             }
-            y[r] = finish(r, sumLanes(a0, lanes), b0, x, 0, full);
-            y[r + 1] = finish(r + 1, sumLanes(a1, lanes), b1, x, 0, full);
+            y[r] = finish(sumLanes(a0, lanes), b0, x, 0, full);
+            y[r + 1] = finish(sumLanes(a1, lanes), b1, x, 0, full);
         }
         for (; r < to; r++) {
             long b0 = (long) r * cols;
@@ -397,15 +424,15 @@ public final class DenseMatrix implements AutoCloseable {
             for (int c = 0; c < full; c += V) {
                 a0 = load(b0 + c).fma(FloatVector.fromArray(F, x, c), a0);
             }
-            y[r] = finish(r, sumLanes(a0, lanes), b0, x, 0, full);
+            y[r] = finish(sumLanes(a0, lanes), b0, x, 0, full);
         }
     }
 
-    private float finish(int r, float sum, long base, float[] x, int xOffset, int full) {
+    private float finish(float sum, long base, float[] x, int xOffset, int full) {
         for (int c = full; c < cols; c++) {
             sum = Math.fma(raw(base + c), x[xOffset + c], sum);
         }
-        return format == DenseFormat.Q8 ? sum * rowScale[r] : sum;
+        return sum;
     }
 
     private void rowsGemm(int from, int to, float[] x, int tokens, float[] y) {
@@ -425,10 +452,10 @@ public final class DenseMatrix implements AutoCloseable {
                         a2 = w.fma(FloatVector.fromArray(F, x, x2 + c), a2);
                         a3 = w.fma(FloatVector.fromArray(F, x, x3 + c), a3);
                     }
-                    y[t0 * rows + r] = finish(r, sumLanes(a0, lanes), base, x, x0, full);
-                    y[(t0 + 1) * rows + r] = finish(r, sumLanes(a1, lanes), base, x, x1, full);
-                    y[(t0 + 2) * rows + r] = finish(r, sumLanes(a2, lanes), base, x, x2, full);
-                    y[(t0 + 3) * rows + r] = finish(r, sumLanes(a3, lanes), base, x, x3, full);
+                    y[t0 * rows + r] = finish(sumLanes(a0, lanes), base, x, x0, full);
+                    y[(t0 + 1) * rows + r] = finish(sumLanes(a1, lanes), base, x, x1, full);
+                    y[(t0 + 2) * rows + r] = finish(sumLanes(a2, lanes), base, x, x2, full);
+                    y[(t0 + 3) * rows + r] = finish(sumLanes(a3, lanes), base, x, x3, full);
                 } else {
                     for (int t = t0; t < t0 + nt; t++) {
                         int xo = t * cols;
@@ -436,7 +463,7 @@ public final class DenseMatrix implements AutoCloseable {
                         for (int c = 0; c < full; c += V) {
                             a0 = load(base + c).fma(FloatVector.fromArray(F, x, xo + c), a0);
                         }
-                        y[t * rows + r] = finish(r, sumLanes(a0, lanes), base, x, xo, full);
+                        y[t * rows + r] = finish(sumLanes(a0, lanes), base, x, xo, full);
                     }
                 }
             }

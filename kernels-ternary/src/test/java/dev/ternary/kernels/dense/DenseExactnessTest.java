@@ -57,6 +57,35 @@ class DenseExactnessTest {
     }
 
     @Test
+    void q8RowsInterleavedInPairsReadBackAsWritten() {
+        // 5 rows: two interleaved pairs and a plain last row; 150 columns: two whole granules and a rest
+        int rows = 5, cols = 150;
+        float[] w = new float[rows * cols];
+        for (int r = 0; r < rows; r++) {
+            for (int c = 0; c < cols; c++) {
+                w[r * cols + c] = (r + 1) * ((c % 41) - 20);
+            }
+        }
+        try (DenseMatrix m = DenseMatrix.fromFloats(DenseFormat.Q8, w, rows, cols)) {
+            java.util.Set<Long> offsets = new java.util.HashSet<>();
+            float[] row = new float[cols];
+            for (int r = 0; r < rows; r++) {
+                m.row(r, row, 0);
+                float scale = 20f * (r + 1) / 127;
+                for (int c = 0; c < cols; c++) {
+                    offsets.add(m.q8Offset(r, c));
+                    assertEquals(w[r * cols + c], row[c], scale / 2 + 1e-5f, "row " + r + " col " + c);
+                }
+            }
+            assertEquals((long) rows * cols, offsets.size(), "every weight has its own byte");
+            assertEquals(java.util.Collections.max(offsets) + 1, m.byteSize());
+            assertEquals(64, m.q8Offset(1, 0), "row 1 starts after row 0's first granule");
+            assertEquals(128, m.q8Offset(0, 64), "row 0's second granule follows row 1's first");
+            assertEquals(2 * 128 + 22, m.q8Offset(1, 128), "rests follow the granules, row after row");
+        }
+    }
+
+    @Test
     void bf16RoundsToNearestEven() {
         assertEquals((short) 0x3F80, DenseMatrix.toBf16(1f));
         assertEquals((short) 0x3F80, DenseMatrix.toBf16(Float.intBitsToFloat(0x3F808000))); // tie, even stays
