@@ -128,12 +128,19 @@ public final class DenseMatrix implements AutoCloseable {
      * granules from {@code 2p * cols}, then each row's remaining columns; an odd last row plainly ({@link Q8Rows}).
      */
     public long q8Offset(int r, int c) {
-        return q8.offset(r, c);
+        return q8().offset(r, c);
     }
 
     /** Sets the scale of Q8 row {@code r} (when filling {@link #data()} directly). */
     public void setRowScale(int r, float scale) {
-        q8.scale[r] = scale;
+        q8().scale[r] = scale;
+    }
+
+    private Q8Rows q8() {
+        if (q8 == null) {
+            throw new IllegalStateException("a " + format + " matrix has no Q8 rows");
+        }
+        return q8;
     }
 
     /** fp32 to bf16 bits, round to nearest even (NaN kept quiet). */

@@ -86,6 +86,16 @@ class DenseExactnessTest {
     }
 
     @Test
+    void q8OnlyCallsOnOtherFormatsSaySo() {
+        try (DenseMatrix m = DenseMatrix.allocate(DenseFormat.BF16, 2, 3)) {
+            IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                    () -> m.q8Offset(0, 0));
+            assertEquals("a BF16 matrix has no Q8 rows", e.getMessage());
+            org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class, () -> m.setRowScale(0, 1f));
+        }
+    }
+
+    @Test
     void bf16RoundsToNearestEven() {
         assertEquals((short) 0x3F80, DenseMatrix.toBf16(1f));
         assertEquals((short) 0x3F80, DenseMatrix.toBf16(Float.intBitsToFloat(0x3F808000))); // tie, even stays
