@@ -1,6 +1,8 @@
 package dev.ternary.kernels.ternary;
 
+import static jdk.incubator.vector.VectorOperators.B2I;
 import static jdk.incubator.vector.VectorOperators.I2F;
+import static jdk.incubator.vector.VectorOperators.LSHL;
 import static jdk.incubator.vector.VectorOperators.S2I;
 
 import dev.ternary.kernels.parallel.KernelThreads;
@@ -10,6 +12,7 @@ import dev.ternary.kernels.simd.KernelSpecies;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
+import jdk.incubator.vector.ByteVector;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.ShortVector;
@@ -52,6 +55,9 @@ final class TokenLaneGemm {
     static final int STORE_ROWS = 16;
     private static final ValueLayout.OfLong WORD = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final int ENTRY = LANES;
+    private static final int ENTRY_SHIFT = Integer.numberOfTrailingZeros(ENTRY);
+    /** One 16-row block's bytes at a 2-bit position. */
+    private static final VectorSpecies<Byte> ROW_BYTES = ByteVector.SPECIES_128;
     private static final int POSITION = 256 * LANES;
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
@@ -103,6 +109,7 @@ final class TokenLaneGemm {
         short[] lanes = new short[0];
         int[] acc = new int[0];
         final short[] tables = new short[MAX_CHUNK * POSITION];
+        final int[] offsets = new int[MAX_CHUNK * 16];
         final short[] signed = new short[3 * 5 * SL];
         final short[] head = new short[9 * SL];
         final short[] tail = new short[27 * SL];
@@ -167,7 +174,7 @@ final class TokenLaneGemm {
                 buildTables(layout, lanes, p0, p1, s);
                 switch (layout) {
                     case BASE3 -> rowsBase3(packed, rowBytes, 0, rows, p0, p1, s.tables, acc);
-                    case LUT2 -> rowsLut2(packed, blockBytes, 0, rows, p0, p1, s.tables, acc);
+                    case LUT2 -> rowsLut2(packed, blockBytes, rows, p0, p1, s.tables, acc, s.offsets);
                 }
             }
             accs[worker] = acc;
@@ -317,22 +324,53 @@ final class TokenLaneGemm {
         }
     }
 
-    /** 2-bit rows: within a 16-row block a row's bytes are 16 apart. */
-    static void rowsLut2(MemorySegment w, long blockBytes, int r0, int r1, int p0, int p1, short[] tab, int[] acc) {
+    /**
+     * 2-bit rows. Within a 16-row block a position's 16 bytes are the 16 rows' bytes, so they are first turned into
+     * table offsets with a few vector ops per position ({@code idx[16 p + k]} for row {@code k} of the block); the
+     * lookup loop then only loads an offset and adds its entry.
+     */
+    static void rowsLut2(MemorySegment w, long blockBytes, int rows, int p0, int p1, short[] tab, int[] acc,
+                         int[] idx) {
         int n = p1 - p0;
-        for (int r = r0; r < r1; r++) {
-            long base = (r >>> 4) * blockBytes + (r & 15) + 16L * p0;
-            ShortVector a0 = ShortVector.zero(S), a1 = a0, b0 = a0, b1 = a0;
-            for (int p = 0; p < n; p += 2) {
-                int i = p * POSITION + (w.get(ValueLayout.JAVA_BYTE, base + 16L * p) & 0xFF) * ENTRY;
-                int j = (p + 1) * POSITION + (w.get(ValueLayout.JAVA_BYTE, base + 16L * p + 16) & 0xFF) * ENTRY;
-                a0 = a0.add(ShortVector.fromArray(S, tab, i));
-                a1 = a1.add(ShortVector.fromArray(S, tab, i + SL));
-                b0 = b0.add(ShortVector.fromArray(S, tab, j));
-                b1 = b1.add(ShortVector.fromArray(S, tab, j + SL));
+        int parts = 16 / I.length();
+        for (int row0 = 0; row0 < rows; row0 += 16) {
+            long blockBase = (row0 >>> 4) * blockBytes + 16L * p0;
+            for (int p = 0; p < n; p++) {
+                ByteVector b = ByteVector.fromMemorySegment(ROW_BYTES, w, blockBase + 16L * p, ByteOrder.LITTLE_ENDIAN);
+                for (int part = 0; part < parts; part++) {
+                    ((IntVector) b.convertShape(B2I, I, part)).and(0xFF).lanewise(LSHL, ENTRY_SHIFT).add(p * POSITION)
+                            .intoArray(idx, 16 * p + part * I.length());
+                }
             }
-            accumulate(a0.add(b0), a1.add(b1), acc, (r - r0) * LANES);
+            int rowEnd = Math.min(16, rows - row0);
+            for (int k = 0; k < rowEnd; k++) {
+                lookupRow(tab, idx, k, n, acc, (row0 + k) * LANES);
+            }
         }
+    }
+
+    /**
+     * Row {@code k} of a 2-bit block: its {@code n} lookups (offsets {@code idx[16 p + k]}, {@code n} a multiple of 8)
+     * added into {@code acc[o..]}. Four positions per pass, and a method of its own: both cut the instructions per
+     * lookup (docs/BENCHMARKS.md, session 17).
+     */
+    private static void lookupRow(short[] tab, int[] idx, int k, int n, int[] acc, int o) {
+        ShortVector a0 = ShortVector.zero(S), a1 = a0, b0 = a0, b1 = a0;
+        for (int p = k; p < 16 * n; p += 64) {
+            int i = idx[p];
+            int j = idx[p + 16];
+            int i2 = idx[p + 32];
+            int j2 = idx[p + 48];
+            a0 = a0.add(ShortVector.fromArray(S, tab, i));
+            a1 = a1.add(ShortVector.fromArray(S, tab, i + SL));
+            b0 = b0.add(ShortVector.fromArray(S, tab, j));
+            b1 = b1.add(ShortVector.fromArray(S, tab, j + SL));
+            a0 = a0.add(ShortVector.fromArray(S, tab, i2));
+            a1 = a1.add(ShortVector.fromArray(S, tab, i2 + SL));
+            b0 = b0.add(ShortVector.fromArray(S, tab, j2));
+            b1 = b1.add(ShortVector.fromArray(S, tab, j2 + SL));
+        }
+        accumulate(a0.add(b0), a1.add(b1), acc, o);
     }
 
     private static void accumulate(ShortVector low, ShortVector high, int[] acc, int o) {
