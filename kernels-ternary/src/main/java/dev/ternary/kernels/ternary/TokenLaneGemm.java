@@ -9,6 +9,7 @@ import dev.ternary.kernels.parallel.KernelThreads;
 import dev.ternary.kernels.parallel.RangeTask;
 import dev.ternary.kernels.quant.Int8Activations;
 import dev.ternary.kernels.simd.KernelSpecies;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
@@ -53,12 +54,15 @@ final class TokenLaneGemm {
     static final int TABLE_BUDGET = 128 << 10;
     /** Rows per tile of the store pass: one 64-byte run of floats per token. */
     static final int STORE_ROWS = 16;
-    private static final ValueLayout.OfLong WORD = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
-    private static final int ENTRY = LANES;
+    private static final ValueLayout.OfInt QUAD = ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+    /** Bytes of a table entry: {@link #LANES} int16 partial sums. */
+    private static final int ENTRY = LANES * Short.BYTES;
     private static final int ENTRY_SHIFT = Integer.numberOfTrailingZeros(ENTRY);
     /** One 16-row block's bytes at a 2-bit position. */
     private static final VectorSpecies<Byte> ROW_BYTES = ByteVector.SPECIES_128;
-    private static final int POSITION = 256 * LANES;
+    /** Bytes of one position's table. */
+    private static final int POSITION = 256 * ENTRY;
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
@@ -100,7 +104,7 @@ final class TokenLaneGemm {
 
     /** Positions per chunk for a layout; 2-bit tables touch only 81 of their 256 entries, so it takes more. */
     static int chunk(TokenLaneLayout layout) {
-        int touched = (layout.byteOf.length + layout.twins.length / 2) * ENTRY * Short.BYTES;
+        int touched = (layout.byteOf.length + layout.twins.length / 2) * ENTRY;
         return Math.max(8, Math.min(MAX_CHUNK, TABLE_BUDGET / touched) & ~7);
     }
 
@@ -108,7 +112,12 @@ final class TokenLaneGemm {
     static final class Scratch {
         short[] lanes = new short[0];
         int[] acc = new int[0];
-        final short[] tables = new short[MAX_CHUNK * POSITION];
+        /**
+         * The chunk's tables, off-heap and 64-byte aligned so that no entry straddles two cache lines. In a heap
+         * array, whose alignment Java does not control, each 64-byte entry (AVX2) straddled two, and the 2-bit GEMM
+         * ran 1.3x slower (docs/BENCHMARKS.md, session 18).
+         */
+        final MemorySegment tables = Arena.ofAuto().allocate((long) MAX_CHUNK * POSITION, 64);
         final int[] offsets = new int[MAX_CHUNK * 16];
         final short[] signed = new short[3 * 5 * SL];
         final short[] head = new short[9 * SL];
@@ -241,7 +250,8 @@ final class TokenLaneGemm {
 
     /** Fills the tables of positions {@code [p0, p1)}: entry {@code b} = head partial + tail partial sums. */
     static void buildTables(TokenLaneLayout layout, short[] lanes, int p0, int p1, Scratch s) {
-        short[] head = s.head, tail = s.tail, tables = s.tables;
+        short[] head = s.head, tail = s.tail;
+        MemorySegment tables = s.tables;
         short[] signed = s.signed;
         int trits = layout.trits;
         for (int p = p0; p < p1; p++) {
@@ -272,53 +282,44 @@ final class TokenLaneGemm {
                     ShortVector h = ShortVector.fromArray(S, head, a * SL);
                     for (int t = 0; t < tails; t++) {
                         h.add(ShortVector.fromArray(S, tail, t * SL))
-                                .intoArray(tables, base + byteOf[a * tails + t] * ENTRY + v);
+                                .intoMemorySegment(tables, base + byteOf[a * tails + t] * ENTRY + v * Short.BYTES, LE);
                     }
                 }
             }
             int[] twins = layout.twins;
             for (int i = 0; i < twins.length; i += 2) {
-                System.arraycopy(tables, base + twins[i + 1] * ENTRY, tables, base + twins[i] * ENTRY, ENTRY);
+                MemorySegment.copy(tables, base + twins[i + 1] * ENTRY, tables, base + twins[i] * ENTRY, ENTRY);
             }
         }
     }
 
     /**
-     * Base-3 rows: a row's bytes are adjacent, so 8 come in one long load. Two int16 accumulators per row (each
-     * lookup only waits for its own), at most {@link #MAX_CHUNK} entries in their sum.
+     * Base-3 rows: a row's bytes are adjacent, so 4 come in one int load (8 in a long load kept more offsets live than
+     * registers once the tables moved off-heap). Two int16 accumulators per row (each lookup only waits for its own),
+     * at most {@link #MAX_CHUNK} entries in their sum.
      */
-    static void rowsBase3(MemorySegment w, long rowBytes, int r0, int r1, int p0, int p1, short[] tab, int[] acc) {
+    static void rowsBase3(MemorySegment w, long rowBytes, int r0, int r1, int p0, int p1, MemorySegment tab,
+                          int[] acc) {
         int n = p1 - p0;
+        long h = SL * Short.BYTES;
         for (int r = r0; r < r1; r++) {
             long base = r * rowBytes + p0;
             ShortVector a0 = ShortVector.zero(S), a1 = a0, b0 = a0, b1 = a0;
-            for (int g = 0; g < n; g += 8) {
-                long v = w.get(WORD, base + g);
+            for (int g = 0; g < n; g += 4) {
+                int v = w.get(QUAD, base + g);
                 int t = g * POSITION;
-                int i0 = t + ((int) v & 0xFF) * ENTRY;
-                int i1 = t + POSITION + ((int) (v >>> 8) & 0xFF) * ENTRY;
-                int i2 = t + 2 * POSITION + ((int) (v >>> 16) & 0xFF) * ENTRY;
-                int i3 = t + 3 * POSITION + ((int) (v >>> 24) & 0xFF) * ENTRY;
-                int i4 = t + 4 * POSITION + ((int) (v >>> 32) & 0xFF) * ENTRY;
-                int i5 = t + 5 * POSITION + ((int) (v >>> 40) & 0xFF) * ENTRY;
-                int i6 = t + 6 * POSITION + ((int) (v >>> 48) & 0xFF) * ENTRY;
-                int i7 = t + 7 * POSITION + ((int) (v >>> 56)) * ENTRY;
-                a0 = a0.add(ShortVector.fromArray(S, tab, i0));
-                a1 = a1.add(ShortVector.fromArray(S, tab, i0 + SL));
-                b0 = b0.add(ShortVector.fromArray(S, tab, i1));
-                b1 = b1.add(ShortVector.fromArray(S, tab, i1 + SL));
-                a0 = a0.add(ShortVector.fromArray(S, tab, i2));
-                a1 = a1.add(ShortVector.fromArray(S, tab, i2 + SL));
-                b0 = b0.add(ShortVector.fromArray(S, tab, i3));
-                b1 = b1.add(ShortVector.fromArray(S, tab, i3 + SL));
-                a0 = a0.add(ShortVector.fromArray(S, tab, i4));
-                a1 = a1.add(ShortVector.fromArray(S, tab, i4 + SL));
-                b0 = b0.add(ShortVector.fromArray(S, tab, i5));
-                b1 = b1.add(ShortVector.fromArray(S, tab, i5 + SL));
-                a0 = a0.add(ShortVector.fromArray(S, tab, i6));
-                a1 = a1.add(ShortVector.fromArray(S, tab, i6 + SL));
-                b0 = b0.add(ShortVector.fromArray(S, tab, i7));
-                b1 = b1.add(ShortVector.fromArray(S, tab, i7 + SL));
+                int i0 = t + (v & 0xFF) * ENTRY;
+                int i1 = t + POSITION + (v >>> 8 & 0xFF) * ENTRY;
+                int i2 = t + 2 * POSITION + (v >>> 16 & 0xFF) * ENTRY;
+                int i3 = t + 3 * POSITION + (v >>> 24) * ENTRY;
+                a0 = a0.add(ShortVector.fromMemorySegment(S, tab, i0, LE));
+                a1 = a1.add(ShortVector.fromMemorySegment(S, tab, i0 + h, LE));
+                b0 = b0.add(ShortVector.fromMemorySegment(S, tab, i1, LE));
+                b1 = b1.add(ShortVector.fromMemorySegment(S, tab, i1 + h, LE));
+                a0 = a0.add(ShortVector.fromMemorySegment(S, tab, i2, LE));
+                a1 = a1.add(ShortVector.fromMemorySegment(S, tab, i2 + h, LE));
+                b0 = b0.add(ShortVector.fromMemorySegment(S, tab, i3, LE));
+                b1 = b1.add(ShortVector.fromMemorySegment(S, tab, i3 + h, LE));
             }
             accumulate(a0.add(b0), a1.add(b1), acc, (r - r0) * LANES);
         }
@@ -329,7 +330,7 @@ final class TokenLaneGemm {
      * table offsets with a few vector ops per position ({@code idx[16 p + k]} for row {@code k} of the block); the
      * lookup loop then only loads an offset and adds its entry.
      */
-    static void rowsLut2(MemorySegment w, long blockBytes, int rows, int p0, int p1, short[] tab, int[] acc,
+    static void rowsLut2(MemorySegment w, long blockBytes, int rows, int p0, int p1, MemorySegment tab, int[] acc,
                          int[] idx) {
         int n = p1 - p0;
         int parts = 16 / I.length();
@@ -354,21 +355,22 @@ final class TokenLaneGemm {
      * added into {@code acc[o..]}. Four positions per pass, and a method of its own: both cut the instructions per
      * lookup (docs/BENCHMARKS.md, session 17).
      */
-    private static void lookupRow(short[] tab, int[] idx, int k, int n, int[] acc, int o) {
+    private static void lookupRow(MemorySegment tab, int[] idx, int k, int n, int[] acc, int o) {
+        long h = SL * Short.BYTES;
         ShortVector a0 = ShortVector.zero(S), a1 = a0, b0 = a0, b1 = a0;
         for (int p = k; p < 16 * n; p += 64) {
             int i = idx[p];
             int j = idx[p + 16];
             int i2 = idx[p + 32];
             int j2 = idx[p + 48];
-            a0 = a0.add(ShortVector.fromArray(S, tab, i));
-            a1 = a1.add(ShortVector.fromArray(S, tab, i + SL));
-            b0 = b0.add(ShortVector.fromArray(S, tab, j));
-            b1 = b1.add(ShortVector.fromArray(S, tab, j + SL));
-            a0 = a0.add(ShortVector.fromArray(S, tab, i2));
-            a1 = a1.add(ShortVector.fromArray(S, tab, i2 + SL));
-            b0 = b0.add(ShortVector.fromArray(S, tab, j2));
-            b1 = b1.add(ShortVector.fromArray(S, tab, j2 + SL));
+            a0 = a0.add(ShortVector.fromMemorySegment(S, tab, i, LE));
+            a1 = a1.add(ShortVector.fromMemorySegment(S, tab, i + h, LE));
+            b0 = b0.add(ShortVector.fromMemorySegment(S, tab, j, LE));
+            b1 = b1.add(ShortVector.fromMemorySegment(S, tab, j + h, LE));
+            a0 = a0.add(ShortVector.fromMemorySegment(S, tab, i2, LE));
+            a1 = a1.add(ShortVector.fromMemorySegment(S, tab, i2 + h, LE));
+            b0 = b0.add(ShortVector.fromMemorySegment(S, tab, j2, LE));
+            b1 = b1.add(ShortVector.fromMemorySegment(S, tab, j2 + h, LE));
         }
         accumulate(a0.add(b0), a1.add(b1), acc, o);
     }
