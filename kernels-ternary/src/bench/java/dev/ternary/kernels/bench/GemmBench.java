@@ -18,9 +18,12 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
-/** One GEMM of {@code tokens} tokens (prefill) per operation, cycling over the same matrix sets as {@link GemvBench}. */
+/**
+ * One GEMM of {@code tokens} tokens (prefill) per operation, cycling over the same matrix sets as {@link GemvBench};
+ * sample-time mode, as there.
+ */
 @State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
+@BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 3, time = 2)
 @Measurement(iterations = 5, time = 2)

@@ -23,9 +23,11 @@ import org.openjdk.jmh.annotations.Warmup;
  * One GEMV (batch 1 decode) per operation, cycling over >= 512 MiB of distinct matrices so weights stream from DRAM.
  * Time per op is one matrix; weight GB/s = matrix bytes / time (see docs/BENCHMARKS.md). Each iteration also records
  * the memory bandwidth measured just before it ({@link MachineProbe}).
+ * Sample-time mode: JMH times every operation, so the report gives the median and the fastest besides the mean,
+ * which bursts of time stolen from a shared VM inflate (docs/BENCHMARKS.md, session 18).
  */
 @State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
+@BenchmarkMode(Mode.SampleTime)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
 @Warmup(iterations = 4, time = 1)
 @Measurement(iterations = 6, time = 1)
