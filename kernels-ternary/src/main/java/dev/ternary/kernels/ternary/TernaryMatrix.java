@@ -270,9 +270,10 @@ public final class TernaryMatrix implements AutoCloseable {
      * How many of {@code tokens} {@link #gemm} gives to {@link TokenLaneGemm}: its full token groups, and a last
      * partial group only if it is full enough to beat per-token kernels (its empty lanes cost as much as full ones).
      * The thresholds are measured (docs/BENCHMARKS.md): the base-3 GEMV is slow, so a group pays from 3/8 full; the
-     * 2-bit lookup GEMV is fast, so a group pays only from 5/8 full (8192x2048 on a Zen 3, 2 threads: 16 tokens ran
-     * 1.25x faster one by one, 20 tied, 24 ran 1.3x faster as a group; session 17). The bit-plane and bit-slice formats, and base-3 with
-     * {@link Base3Gemm#BIT_PLANES}, have no token-lane GEMM.
+     * 2-bit lookup GEMV is fast, so a group pays only from half full (8192x2048 on a Zen 3, 2 threads, since the
+     * tables are cache-line aligned: 12 tokens ran 1.2x faster one by one, 16 ran 1.07x faster as a group;
+     * session 18). The bit-plane and bit-slice formats, and base-3 with {@link Base3Gemm#BIT_PLANES}, have no
+     * token-lane GEMM.
      */
     int tokenLaneTokens(int tokens) {
         if (tokenLane == null) {
@@ -280,7 +281,7 @@ public final class TernaryMatrix implements AutoCloseable {
         }
         int lanes = TokenLaneGemm.LANES;
         int full = tokens / lanes * lanes;
-        int minPartial = format instanceof Base3Format ? lanes * 3 / 8 : lanes * 5 / 8;
+        int minPartial = format instanceof Base3Format ? lanes * 3 / 8 : lanes / 2;
         return tokens - full >= minPartial ? tokens : full;
     }
 
