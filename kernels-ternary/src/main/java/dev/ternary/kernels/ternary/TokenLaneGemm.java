@@ -59,6 +59,8 @@ final class TokenLaneGemm {
     /** Bytes of a table entry: {@link #LANES} int16 partial sums. */
     private static final int ENTRY = LANES * Short.BYTES;
     private static final int ENTRY_SHIFT = Integer.numberOfTrailingZeros(ENTRY);
+    /** Bytes from an entry's first token vector to its second. */
+    private static final long ENTRY_HALF = SL * Short.BYTES;
     /** One 16-row block's bytes at a 2-bit position. */
     private static final VectorSpecies<Byte> ROW_BYTES = ByteVector.SPECIES_128;
     /** Bytes of one position's table. */
@@ -301,7 +303,6 @@ final class TokenLaneGemm {
     static void rowsBase3(MemorySegment w, long rowBytes, int r0, int r1, int p0, int p1, MemorySegment tab,
                           int[] acc) {
         int n = p1 - p0;
-        long h = SL * Short.BYTES;
         for (int r = r0; r < r1; r++) {
             long base = r * rowBytes + p0;
             ShortVector a0 = ShortVector.zero(S), a1 = a0, b0 = a0, b1 = a0;
@@ -313,13 +314,13 @@ final class TokenLaneGemm {
                 int i2 = t + 2 * POSITION + (v >>> 16 & 0xFF) * ENTRY;
                 int i3 = t + 3 * POSITION + (v >>> 24) * ENTRY;
                 a0 = a0.add(ShortVector.fromMemorySegment(S, tab, i0, LE));
-                a1 = a1.add(ShortVector.fromMemorySegment(S, tab, i0 + h, LE));
+                a1 = a1.add(ShortVector.fromMemorySegment(S, tab, i0 + ENTRY_HALF, LE));
                 b0 = b0.add(ShortVector.fromMemorySegment(S, tab, i1, LE));
-                b1 = b1.add(ShortVector.fromMemorySegment(S, tab, i1 + h, LE));
+                b1 = b1.add(ShortVector.fromMemorySegment(S, tab, i1 + ENTRY_HALF, LE));
                 a0 = a0.add(ShortVector.fromMemorySegment(S, tab, i2, LE));
-                a1 = a1.add(ShortVector.fromMemorySegment(S, tab, i2 + h, LE));
+                a1 = a1.add(ShortVector.fromMemorySegment(S, tab, i2 + ENTRY_HALF, LE));
                 b0 = b0.add(ShortVector.fromMemorySegment(S, tab, i3, LE));
-                b1 = b1.add(ShortVector.fromMemorySegment(S, tab, i3 + h, LE));
+                b1 = b1.add(ShortVector.fromMemorySegment(S, tab, i3 + ENTRY_HALF, LE));
             }
             accumulate(a0.add(b0), a1.add(b1), acc, (r - r0) * LANES);
         }
@@ -337,7 +338,7 @@ final class TokenLaneGemm {
         for (int row0 = 0; row0 < rows; row0 += 16) {
             long blockBase = (row0 >>> 4) * blockBytes + 16L * p0;
             for (int p = 0; p < n; p++) {
-                ByteVector b = ByteVector.fromMemorySegment(ROW_BYTES, w, blockBase + 16L * p, ByteOrder.LITTLE_ENDIAN);
+                ByteVector b = ByteVector.fromMemorySegment(ROW_BYTES, w, blockBase + 16L * p, LE);
                 for (int part = 0; part < parts; part++) {
                     ((IntVector) b.convertShape(B2I, I, part)).and(0xFF).lanewise(LSHL, ENTRY_SHIFT).add(p * POSITION)
                             .intoArray(idx, 16 * p + part * I.length());
@@ -356,7 +357,6 @@ final class TokenLaneGemm {
      * lookup (docs/BENCHMARKS.md, session 17).
      */
     private static void lookupRow(MemorySegment tab, int[] idx, int k, int n, int[] acc, int o) {
-        long h = SL * Short.BYTES;
         ShortVector a0 = ShortVector.zero(S), a1 = a0, b0 = a0, b1 = a0;
         for (int p = k; p < 16 * n; p += 64) {
             int i = idx[p];
@@ -364,13 +364,13 @@ final class TokenLaneGemm {
             int i2 = idx[p + 32];
             int j2 = idx[p + 48];
             a0 = a0.add(ShortVector.fromMemorySegment(S, tab, i, LE));
-            a1 = a1.add(ShortVector.fromMemorySegment(S, tab, i + h, LE));
+            a1 = a1.add(ShortVector.fromMemorySegment(S, tab, i + ENTRY_HALF, LE));
             b0 = b0.add(ShortVector.fromMemorySegment(S, tab, j, LE));
-            b1 = b1.add(ShortVector.fromMemorySegment(S, tab, j + h, LE));
+            b1 = b1.add(ShortVector.fromMemorySegment(S, tab, j + ENTRY_HALF, LE));
             a0 = a0.add(ShortVector.fromMemorySegment(S, tab, i2, LE));
-            a1 = a1.add(ShortVector.fromMemorySegment(S, tab, i2 + h, LE));
+            a1 = a1.add(ShortVector.fromMemorySegment(S, tab, i2 + ENTRY_HALF, LE));
             b0 = b0.add(ShortVector.fromMemorySegment(S, tab, j2, LE));
-            b1 = b1.add(ShortVector.fromMemorySegment(S, tab, j2 + h, LE));
+            b1 = b1.add(ShortVector.fromMemorySegment(S, tab, j2 + ENTRY_HALF, LE));
         }
         accumulate(a0.add(b0), a1.add(b1), acc, o);
     }
