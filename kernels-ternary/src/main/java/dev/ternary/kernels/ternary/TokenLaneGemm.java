@@ -5,6 +5,7 @@ import static jdk.incubator.vector.VectorOperators.I2F;
 import static jdk.incubator.vector.VectorOperators.LSHL;
 import static jdk.incubator.vector.VectorOperators.S2I;
 
+import dev.ternary.kernels.format.Base3Format;
 import dev.ternary.kernels.parallel.KernelThreads;
 import dev.ternary.kernels.parallel.RangeTask;
 import dev.ternary.kernels.quant.Int8Activations;
@@ -65,6 +66,14 @@ final class TokenLaneGemm {
     private static final VectorSpecies<Byte> ROW_BYTES = ByteVector.SPECIES_128;
     /** Bytes of one position's table. */
     private static final int POSITION = 256 * ENTRY;
+    /** Bytes of a worker's tables: a power of two, so that masked offsets are provably inside. */
+    static final long TABLE_SPAN = Long.highestOneBit((long) MAX_CHUNK * POSITION - 1) << 1;
+    /**
+     * A 2-bit entry offset masked with this is unchanged, and C2 then knows it lies in {@code [0, TABLE_SPAN - ENTRY]}:
+     * read from a segment of the constant length {@link #TABLE_SPAN}, its lookups need no bounds checks, 6 instructions
+     * per lookup instead of 11. The base-3 rows ran slower masked (docs/BENCHMARKS.md, session 19).
+     */
+    private static final int TABLE_MASK = (int) (TABLE_SPAN - ENTRY);
 
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
@@ -80,7 +89,6 @@ final class TokenLaneGemm {
     private final Accumulate accumulate = new Accumulate();
     private final Store store = new Store();
     // the current call
-    private short[] lanes;
     private int[][] accs = new int[0][];
     private Int8Activations x;
     private float[] out;
@@ -112,27 +120,21 @@ final class TokenLaneGemm {
 
     /** Per-thread buffers, grown on first use and kept. */
     static final class Scratch {
-        short[] lanes = new short[0];
         int[] acc = new int[0];
         /**
          * The chunk's tables, off-heap and 64-byte aligned so that no entry straddles two cache lines. In a heap
          * array, whose alignment Java does not control, each 64-byte entry (AVX2) straddled two, and the 2-bit GEMM
          * ran 1.3x slower (docs/BENCHMARKS.md, session 18).
          */
-        final MemorySegment tables = Arena.ofAuto().allocate((long) MAX_CHUNK * POSITION, 64);
+        final MemorySegment tables = Arena.ofAuto().allocate(TABLE_SPAN, 64);
         final int[] offsets = new int[MAX_CHUNK * 16];
+        /** The chunk's columns with the group's tokens in the lanes: {@code lanes[j * LANES + i]}, column {@code j}. */
+        final short[] lanes = new short[MAX_CHUNK * Base3Format.TRITS_PER_BYTE * LANES];
         final short[] signed = new short[3 * 5 * SL];
         final short[] head = new short[9 * SL];
         final short[] tail = new short[27 * SL];
         final float[] factors = new float[LANES];
         final float[] tile = new float[STORE_ROWS * LANES];
-
-        short[] lanes(int paddedCols) {
-            if (lanes.length < paddedCols * LANES) {
-                lanes = new short[paddedCols * LANES];
-            }
-            return lanes;
-        }
 
         int[] acc(int rows) {
             if (acc.length < rows * LANES) {
@@ -153,13 +155,11 @@ final class TokenLaneGemm {
         if (accs.length != threads.size()) {
             accs = new int[threads.size()][];
         }
-        lanes = SCRATCH.get().lanes(paddedCols);
         int chunks = Math.ceilDiv(positions, chunk);
         try {
             for (int g = 0; g < tokens; g += LANES) {
                 group = g;
                 groupTokens = Math.min(LANES, tokens - g);
-                transpose(x, g, groupTokens, paddedCols, lanes);
                 java.util.Arrays.fill(accs, null);
                 threads.run(chunks, accumulate);
                 threads.run(rows, store);
@@ -167,7 +167,6 @@ final class TokenLaneGemm {
         } finally {
             this.x = null;
             this.out = null;
-            this.lanes = null;
             java.util.Arrays.fill(accs, null);
         }
     }
@@ -182,7 +181,8 @@ final class TokenLaneGemm {
             for (int c = chunkFrom; c < chunkTo; c++) {
                 int p0 = c * chunk;
                 int p1 = Math.min(positions, p0 + chunk);
-                buildTables(layout, lanes, p0, p1, s);
+                gatherColumns(layout, x, group, groupTokens, p0, p1, s.lanes);
+                buildTables(layout, s.lanes, p0, p1, s);
                 switch (layout) {
                     case BASE3 -> rowsBase3(packed, rowBytes, 0, rows, p0, p1, s.tables, acc);
                     case LUT2 -> rowsLut2(packed, blockBytes, rows, p0, p1, s.tables, acc, s.offsets);
@@ -236,21 +236,36 @@ final class TokenLaneGemm {
         }
     }
 
-    /** {@code lanes[c * LANES + i] = q[token g + i][c]}, zero in unused lanes. */
-    static void transpose(Int8Activations x, int g, int n, int paddedCols, short[] lanes) {
+    /**
+     * The columns of positions {@code [p0, p1)} with tokens {@code g + i} in the lanes: {@code lanes[((p - p0) * trits
+     * + k) * LANES + i] = q[token g + i][column(p, k)]}, zero in unused lanes and past the activations' columns. Done
+     * per chunk by the worker that builds its tables, so the transposition runs in parallel and its output stays in L1
+     * (a whole-matrix transposition before the passes was serial: 0.38 ms of a 6.8 ms 2560x6912 GEMM at 2 threads).
+     */
+    static void gatherColumns(TokenLaneLayout layout, Int8Activations x, int g, int n, int p0, int p1, short[] lanes) {
         byte[] q = x.q();
         int stride = x.stride();
-        java.util.Arrays.fill(lanes, 0, paddedCols * LANES, (short) 0);
-        int cols = Math.min(paddedCols, stride);
-        for (int i = 0; i < n; i++) {
-            int src = (g + i) * stride;
-            for (int c = 0; c < cols; c++) {
-                lanes[c * LANES + i] = q[src + c];
+        int trits = layout.trits;
+        int columns = (p1 - p0) * trits;
+        java.util.Arrays.fill(lanes, 0, columns * LANES, (short) 0);
+        for (int p = p0; p < p1; p++) {
+            for (int k = 0; k < trits; k++) {
+                int c = layout.column(p, k);
+                if (c >= stride) {
+                    continue;
+                }
+                int dst = ((p - p0) * trits + k) * LANES;
+                for (int i = 0, src = g * stride + c; i < n; i++, src += stride) {
+                    lanes[dst + i] = q[src];
+                }
             }
         }
     }
 
-    /** Fills the tables of positions {@code [p0, p1)}: entry {@code b} = head partial + tail partial sums. */
+    /**
+     * Fills the tables of positions {@code [p0, p1)} from their gathered columns: entry {@code b} = head partial + tail
+     * partial sums.
+     */
     static void buildTables(TokenLaneLayout layout, short[] lanes, int p0, int p1, Scratch s) {
         short[] head = s.head, tail = s.tail;
         MemorySegment tables = s.tables;
@@ -261,7 +276,7 @@ final class TokenLaneGemm {
             for (int v = 0; v < LANES; v += SL) {
                 // (digit - 1) * x for each trit and digit, so the partial sums below are plain vector adds
                 for (int k = 0; k < trits; k++) {
-                    ShortVector x = ShortVector.fromArray(S, lanes, layout.column(p, k) * LANES + v);
+                    ShortVector x = ShortVector.fromArray(S, lanes, ((p - p0) * trits + k) * LANES + v);
                     x.neg().intoArray(signed, 3 * k * SL);
                     x.broadcast(0).intoArray(signed, (3 * k + 1) * SL);
                     x.intoArray(signed, (3 * k + 2) * SL);
@@ -356,13 +371,14 @@ final class TokenLaneGemm {
      * added into {@code acc[o..]}. Four positions per pass, and a method of its own: both cut the instructions per
      * lookup (docs/BENCHMARKS.md, session 17).
      */
-    private static void lookupRow(MemorySegment tab, int[] idx, int k, int n, int[] acc, int o) {
+    private static void lookupRow(MemorySegment tables, int[] idx, int k, int n, int[] acc, int o) {
+        MemorySegment tab = tables.asSlice(0, TABLE_SPAN);
         ShortVector a0 = ShortVector.zero(S), a1 = a0, b0 = a0, b1 = a0;
         for (int p = k; p < 16 * n; p += 64) {
-            int i = idx[p];
-            int j = idx[p + 16];
-            int i2 = idx[p + 32];
-            int j2 = idx[p + 48];
+            long i = idx[p] & TABLE_MASK;
+            long j = idx[p + 16] & TABLE_MASK;
+            long i2 = idx[p + 32] & TABLE_MASK;
+            long j2 = idx[p + 48] & TABLE_MASK;
             a0 = a0.add(ShortVector.fromMemorySegment(S, tab, i, LE));
             a1 = a1.add(ShortVector.fromMemorySegment(S, tab, i + ENTRY_HALF, LE));
             b0 = b0.add(ShortVector.fromMemorySegment(S, tab, j, LE));
