@@ -28,6 +28,11 @@ final class Q8Rows {
     private static final VectorSpecies<Byte> B_QUARTER = ByteVector.SPECIES_MAX.withShape(
             VectorShape.forBitSize(Math.max(64, F.vectorBitSize() / 4)));
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
+    /**
+     * Bytes one pass of {@link #pair} reads: both rows' 4V weights, the last load as wide as {@link #B_QUARTER} (8
+     * bytes for 4 weights at 128 bits; the matrix's slack covers the excess).
+     */
+    private static final long PASS = GRANULE + 3L * V + B_QUARTER.vectorByteSize();
 
     private final MemorySegment data;
     private final int rows;
@@ -141,19 +146,19 @@ final class Q8Rows {
         long pair = (long) r * cols;
         FloatVector a0 = FloatVector.zero(F), b0 = a0, c0 = a0, d0 = a0, a1 = a0, b1 = a0, c1 = a0, d1 = a0;
         for (int c = 0; c < full; c += 4 * V) {
-            long o = pair + 2L * c - c % GRANULE;
+            MemorySegment w = data.asSlice(pair + 2L * c - c % GRANULE, PASS);
             FloatVector xa = FloatVector.fromArray(F, x, xOffset + c);
             FloatVector xb = FloatVector.fromArray(F, x, xOffset + c + V);
             FloatVector xc = FloatVector.fromArray(F, x, xOffset + c + 2 * V);
             FloatVector xd = FloatVector.fromArray(F, x, xOffset + c + 3 * V);
-            a0 = load(o).fma(xa, a0);
-            b0 = load(o + V).fma(xb, b0);
-            c0 = load(o + 2 * V).fma(xc, c0);
-            d0 = load(o + 3 * V).fma(xd, d0);
-            a1 = load(o + GRANULE).fma(xa, a1);
-            b1 = load(o + GRANULE + V).fma(xb, b1);
-            c1 = load(o + GRANULE + 2 * V).fma(xc, c1);
-            d1 = load(o + GRANULE + 3 * V).fma(xd, d1);
+            a0 = load(w, 0).fma(xa, a0);
+            b0 = load(w, V).fma(xb, b0);
+            c0 = load(w, 2 * V).fma(xc, c0);
+            d0 = load(w, 3 * V).fma(xd, d0);
+            a1 = load(w, GRANULE).fma(xa, a1);
+            b1 = load(w, GRANULE + V).fma(xb, b1);
+            c1 = load(w, GRANULE + 2 * V).fma(xc, c1);
+            d1 = load(w, GRANULE + 3 * V).fma(xd, d1);
         }
         float sum0 = DenseMatrix.sumLanes(a0.add(b0).add(c0.add(d0)), lanes);
         float sum1 = DenseMatrix.sumLanes(a1.add(b1).add(c1.add(d1)), lanes);
@@ -183,6 +188,12 @@ final class Q8Rows {
             sum = Math.fma(data.get(ValueLayout.JAVA_BYTE, base + c), x[xOffset + c], sum);
         }
         return sum;
+    }
+
+    /** V weights at {@code offset} of {@code w}, widened to floats. */
+    private static FloatVector load(MemorySegment w, long offset) {
+        return (FloatVector) ByteVector.fromMemorySegment(B_QUARTER, w, offset, LE)
+                .convertShape(VectorOperators.B2F, F, 0);
     }
 
     /** V weights from {@code offset}, widened to floats. */
