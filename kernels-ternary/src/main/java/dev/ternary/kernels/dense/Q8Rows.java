@@ -178,10 +178,10 @@ final class Q8Rows {
         long base = (long) (rows - 1) * cols;
         FloatVector a = FloatVector.zero(F), b = a, c2 = a, d = a;
         for (int c = 0; c < full; c += 4 * V) {
-            a = load(base + c).fma(FloatVector.fromArray(F, x, xOffset + c), a);
-            b = load(base + c + V).fma(FloatVector.fromArray(F, x, xOffset + c + V), b);
-            c2 = load(base + c + 2 * V).fma(FloatVector.fromArray(F, x, xOffset + c + 2 * V), c2);
-            d = load(base + c + 3 * V).fma(FloatVector.fromArray(F, x, xOffset + c + 3 * V), d);
+            a = load(data, base + c).fma(FloatVector.fromArray(F, x, xOffset + c), a);
+            b = load(data, base + c + V).fma(FloatVector.fromArray(F, x, xOffset + c + V), b);
+            c2 = load(data, base + c + 2 * V).fma(FloatVector.fromArray(F, x, xOffset + c + 2 * V), c2);
+            d = load(data, base + c + 3 * V).fma(FloatVector.fromArray(F, x, xOffset + c + 3 * V), d);
         }
         float sum = DenseMatrix.sumLanes(a.add(b).add(c2.add(d)), lanes);
         for (int c = full; c < cols; c++) {
@@ -193,12 +193,6 @@ final class Q8Rows {
     /** V weights at {@code offset} of {@code w}, widened to floats. */
     private static FloatVector load(MemorySegment w, long offset) {
         return (FloatVector) ByteVector.fromMemorySegment(B_QUARTER, w, offset, LE)
-                .convertShape(VectorOperators.B2F, F, 0);
-    }
-
-    /** V weights from {@code offset}, widened to floats. */
-    private FloatVector load(long offset) {
-        return (FloatVector) ByteVector.fromMemorySegment(B_QUARTER, data, offset, LE)
                 .convertShape(VectorOperators.B2F, F, 0);
     }
 }
