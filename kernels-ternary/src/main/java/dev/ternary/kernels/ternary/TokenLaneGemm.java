@@ -130,9 +130,6 @@ final class TokenLaneGemm {
         final int[] offsets = new int[MAX_CHUNK * 16];
         /** The chunk's columns with the group's tokens in the lanes: {@code lanes[j * LANES + i]}, column {@code j}. */
         final short[] lanes = new short[MAX_CHUNK * Base3Format.TRITS_PER_BYTE * LANES];
-        final short[] signed = new short[3 * 5 * SL];
-        final short[] head = new short[9 * SL];
-        final short[] tail = new short[27 * SL];
         final float[] factors = new float[LANES];
         final float[] tile = new float[STORE_ROWS * LANES];
 
@@ -263,49 +260,82 @@ final class TokenLaneGemm {
     }
 
     /**
-     * Fills the tables of positions {@code [p0, p1)} from their gathered columns: entry {@code b} = head partial + tail
-     * partial sums.
+     * Fills the tables of positions {@code [p0, p1)} from their gathered columns. Each entry is built in nested loops
+     * over the byte's digits, each level adding its column's {@code (digit - 1) * x} to the sum of the levels above,
+     * so an entry costs one add and one store. The former head-plus-tail form (9 x 9 partial sums added per entry,
+     * stored through a byte map) cost 4-5x as much: 12% of a 2560x6912 2-bit GEMM (docs/BENCHMARKS.md, session 20).
      */
     static void buildTables(TokenLaneLayout layout, short[] lanes, int p0, int p1, Scratch s) {
-        short[] head = s.head, tail = s.tail;
-        MemorySegment tables = s.tables;
-        short[] signed = s.signed;
-        int trits = layout.trits;
-        for (int p = p0; p < p1; p++) {
-            int base = (p - p0) * POSITION;
+        switch (layout) {
+            case LUT2 -> buildTablesLut2(lanes, p1 - p0, s.tables);
+            case BASE3 -> buildTablesBase3(lanes, p1 - p0, s.tables);
+        }
+    }
+
+    /** 2-bit: a byte's codes are its bit pairs, so an entry's offset follows from the loop counters. */
+    static void buildTablesLut2(short[] lanes, int n, MemorySegment tables) {
+        for (int p = 0; p < n; p++) {
+            MemorySegment table = tables.asSlice((long) p * POSITION, POSITION);
+            int col = 4 * p * LANES;
             for (int v = 0; v < LANES; v += SL) {
-                // (digit - 1) * x for each trit and digit, so the partial sums below are plain vector adds
-                for (int k = 0; k < trits; k++) {
-                    ShortVector x = ShortVector.fromArray(S, lanes, ((p - p0) * trits + k) * LANES + v);
-                    x.neg().intoArray(signed, 3 * k * SL);
-                    x.broadcast(0).intoArray(signed, (3 * k + 1) * SL);
-                    x.intoArray(signed, (3 * k + 2) * SL);
-                }
-                for (int a = 0; a < 9; a++) {
-                    ShortVector.fromArray(S, signed, (a / 3) * SL)
-                            .add(ShortVector.fromArray(S, signed, (3 + a % 3) * SL))
-                            .intoArray(head, a * SL);
-                }
-                for (int t = 0; t < layout.tailCount; t++) {
-                    ShortVector sum = ShortVector.zero(S);
-                    for (int k = trits - 1, rest = t; k >= 2; k--, rest /= 3) {
-                        sum = sum.add(ShortVector.fromArray(S, signed, (3 * k + rest % 3) * SL));
+                ShortVector x0 = ShortVector.fromArray(S, lanes, col + v);
+                ShortVector x1 = ShortVector.fromArray(S, lanes, col + LANES + v);
+                ShortVector x2 = ShortVector.fromArray(S, lanes, col + 2 * LANES + v);
+                ShortVector x3 = ShortVector.fromArray(S, lanes, col + 3 * LANES + v);
+                ShortVector s3 = x3.neg();
+                for (int d3 = 0; d3 < 3; d3++, s3 = s3.add(x3)) {
+                    ShortVector s2 = s3.sub(x2);
+                    for (int d2 = 0; d2 < 3; d2++, s2 = s2.add(x2)) {
+                        ShortVector s1 = s2.sub(x1);
+                        for (int d1 = 0; d1 < 3; d1++, s1 = s1.add(x1)) {
+                            long o = (long) (d1 << 2 | d2 << 4 | d3 << 6) * ENTRY + (long) v * Short.BYTES;
+                            s1.sub(x0).intoMemorySegment(table, o, LE);
+                            s1.intoMemorySegment(table, o + ENTRY, LE);
+                            s1.add(x0).intoMemorySegment(table, o + 2 * ENTRY, LE);
+                        }
                     }
-                    sum.intoArray(tail, t * SL);
                 }
-                int[] byteOf = layout.byteOf;
-                int tails = layout.tailCount;
-                for (int a = 0; a < 9; a++) {
-                    ShortVector h = ShortVector.fromArray(S, head, a * SL);
-                    for (int t = 0; t < tails; t++) {
-                        h.add(ShortVector.fromArray(S, tail, t * SL))
-                                .intoMemorySegment(tables, base + byteOf[a * tails + t] * ENTRY + v * Short.BYTES, LE);
+            }
+        }
+    }
+
+    /**
+     * Base-3: the entry of digits {@code d0..d4} goes to the byte {@link TokenLaneLayout#byteOf} gives; the byte
+     * values the packer never writes then get copies of the entries of the digits they decode to.
+     */
+    static void buildTablesBase3(short[] lanes, int n, MemorySegment tables) {
+        TokenLaneLayout layout = TokenLaneLayout.BASE3;
+        int[] byteOf = layout.byteOf;
+        for (int p = 0; p < n; p++) {
+            MemorySegment table = tables.asSlice((long) p * POSITION, POSITION);
+            int col = Base3Format.TRITS_PER_BYTE * p * LANES;
+            for (int v = 0; v < LANES; v += SL) {
+                ShortVector x0 = ShortVector.fromArray(S, lanes, col + v);
+                ShortVector x1 = ShortVector.fromArray(S, lanes, col + LANES + v);
+                ShortVector x2 = ShortVector.fromArray(S, lanes, col + 2 * LANES + v);
+                ShortVector x3 = ShortVector.fromArray(S, lanes, col + 3 * LANES + v);
+                ShortVector x4 = ShortVector.fromArray(S, lanes, col + 4 * LANES + v);
+                long half = (long) v * Short.BYTES;
+                ShortVector s0 = x0.neg();
+                for (int d0 = 0; d0 < 3; d0++, s0 = s0.add(x0)) {
+                    ShortVector s1 = s0.sub(x1);
+                    for (int d1 = 0; d1 < 3; d1++, s1 = s1.add(x1)) {
+                        ShortVector s2 = s1.sub(x2);
+                        for (int d2 = 0; d2 < 3; d2++, s2 = s2.add(x2)) {
+                            ShortVector s3 = s2.sub(x3);
+                            for (int d3 = 0; d3 < 3; d3++, s3 = s3.add(x3)) {
+                                int key = 3 * (3 * (3 * (3 * d0 + d1) + d2) + d3);
+                                s3.sub(x4).intoMemorySegment(table, byteOf[key] * (long) ENTRY + half, LE);
+                                s3.intoMemorySegment(table, byteOf[key + 1] * (long) ENTRY + half, LE);
+                                s3.add(x4).intoMemorySegment(table, byteOf[key + 2] * (long) ENTRY + half, LE);
+                            }
+                        }
                     }
                 }
             }
             int[] twins = layout.twins;
             for (int i = 0; i < twins.length; i += 2) {
-                MemorySegment.copy(tables, base + twins[i + 1] * ENTRY, tables, base + twins[i] * ENTRY, ENTRY);
+                MemorySegment.copy(table, twins[i + 1] * (long) ENTRY, table, twins[i] * (long) ENTRY, ENTRY);
             }
         }
     }

@@ -7,9 +7,8 @@ import dev.ternary.kernels.format.Lut2Format;
  * What {@link TokenLaneGemm} needs to know about a format: the packed weight byte is its table index, so per format
  * it needs the bytes' positions in a row, the columns a byte covers, and the trits of every byte value.
  *
- * <p>A byte's {@link #trits} digits (trit + 1, in 0..2) are split into a head of two digits and a tail of the rest,
- * each read as a base-3 number {@code a} and {@code t}; the table entry of the byte {@link #byteOf} {@code (a, t)} is
- * the sum of head partial sum {@code a} (of 9) and tail partial sum {@code t} (of {@code 3^(trits-2)}).
+ * <p>A byte's {@link #trits} digits (trit + 1, in 0..2), read as a base-3 number with digit 0 the most significant, are
+ * its key; {@link #byteOf} maps each key to a byte value holding those digits.
  */
 enum TokenLaneLayout {
     /** {@link Lut2Format}: a byte is 4 consecutive columns of one row; a row's bytes are 16 apart. */
@@ -51,21 +50,18 @@ enum TokenLaneLayout {
 
     /** Trits per byte. */
     final int trits;
-    /** Tail partial sums: {@code 3^(trits - 2)}. */
-    final int tailCount;
-    /** The byte value of head {@code a} and tail {@code t} at {@code a * tailCount + t}. */
+    /** The byte value of each key ({@code 3^trits} of them). */
     final int[] byteOf;
     /** Further byte values with the same trits as an earlier one: pairs (byte, earlier byte) to copy entries. */
     final int[] twins;
 
     TokenLaneLayout(int trits) {
         this.trits = trits;
-        int tail = 1;
-        for (int k = 2; k < trits; k++) {
-            tail *= 3;
+        int keys = 1;
+        for (int k = 0; k < trits; k++) {
+            keys *= 3;
         }
-        this.tailCount = tail;
-        this.byteOf = new int[9 * tail];
+        this.byteOf = new int[keys];
         java.util.Arrays.fill(byteOf, -1);
         int[] pairs = new int[512];
         int n = 0;
@@ -73,8 +69,8 @@ enum TokenLaneLayout {
             if (!occurs(b)) {
                 continue;
             }
-            int key = 3 * digit(b, 0) + digit(b, 1);
-            for (int k = 2; k < trits; k++) {
+            int key = 0;
+            for (int k = 0; k < trits; k++) {
                 key = 3 * key + digit(b, k);
             }
             if (byteOf[key] < 0) {
