@@ -52,7 +52,7 @@ public final class Transformer {
         this.w = weights;
         this.maxBlock = maxBlock;
         this.rope = new Rope(config, contextLength);
-        this.cache = new KvCache(config.layers(), config.kvDim(), contextLength);
+        this.cache = new KvCache(config.layers(), config.kvHeads(), config.headDim(), contextLength);
         x = new float[maxBlock * c.hiddenSize()];
         h = new float[maxBlock * Math.max(c.hiddenSize(), c.intermediateSize())];
         q = new float[maxBlock * c.qDim()];
@@ -128,7 +128,7 @@ public final class Transformer {
             rope.rotate(k, t * kvDim, c.kvHeads(), start + t);
             cache.put(layer, start + t, k, t * kvDim, v, t * kvDim);
         }
-        attention.apply(q, cache.keys(layer), cache.values(layer), count, start, attentionOut);
+        attention.apply(q, cache, layer, count, start, attentionOut);
         if (lw.attentionSubNorm() != null) {
             for (int t = 0; t < count; t++) {
                 RmsNorm.apply(attentionOut, t * qDim, lw.attentionSubNorm(), c.rmsNormEps(), attentionOut, t * qDim,
