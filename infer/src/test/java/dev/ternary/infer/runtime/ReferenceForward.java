@@ -147,6 +147,39 @@ final class ReferenceForward {
         }
     }
 
+    /**
+     * Causal grouped-query attention of token {@code t} in fp64: {@code softmax(q·K / sqrt(d)) V} over positions
+     * {@code 0..t}, all heads; {@code q[u]}, {@code k[u]}, {@code v[u]} are position {@code u}'s vectors.
+     */
+    static double[] attention(double[][] q, double[][] k, double[][] v, int t, int heads, int kvHeads,
+                              int headDim) {
+        double[] attn = new double[heads * headDim];
+        for (int h = 0; h < heads; h++) {
+            int kvh = h / (heads / kvHeads);
+            double[] s = new double[t + 1];
+            double max = Double.NEGATIVE_INFINITY;
+            for (int u = 0; u <= t; u++) {
+                double d = 0;
+                for (int i = 0; i < headDim; i++) {
+                    d += q[t][h * headDim + i] * k[u][kvh * headDim + i];
+                }
+                s[u] = d / Math.sqrt(headDim);
+                max = Math.max(max, s[u]);
+            }
+            double sum = 0;
+            for (int u = 0; u <= t; u++) {
+                s[u] = Math.exp(s[u] - max);
+                sum += s[u];
+            }
+            for (int u = 0; u <= t; u++) {
+                for (int i = 0; i < headDim; i++) {
+                    attn[h * headDim + i] += s[u] / sum * v[u][kvh * headDim + i];
+                }
+            }
+        }
+        return attn;
+    }
+
     /** Logits for every position of {@code tokens}. */
     double[][] logits(int[] tokens) {
         int dim = config.path("hidden_size").asInt();
@@ -182,30 +215,7 @@ final class ReferenceForward {
                 rope(k[t], kvHeads, headDim, t, inv);
             }
             for (int t = 0; t < n; t++) {
-                double[] attn = new double[heads * headDim];
-                for (int h = 0; h < heads; h++) {
-                    int kvh = h / (heads / kvHeads);
-                    double[] s = new double[t + 1];
-                    double max = Double.NEGATIVE_INFINITY;
-                    for (int u = 0; u <= t; u++) {
-                        double d = 0;
-                        for (int i = 0; i < headDim; i++) {
-                            d += q[t][h * headDim + i] * k[u][kvh * headDim + i];
-                        }
-                        s[u] = d / Math.sqrt(headDim);
-                        max = Math.max(max, s[u]);
-                    }
-                    double sum = 0;
-                    for (int u = 0; u <= t; u++) {
-                        s[u] = Math.exp(s[u] - max);
-                        sum += s[u];
-                    }
-                    for (int u = 0; u <= t; u++) {
-                        for (int i = 0; i < headDim; i++) {
-                            attn[h * headDim + i] += s[u] / sum * v[u][kvh * headDim + i];
-                        }
-                    }
-                }
+                double[] attn = attention(q, k, v, t, heads, kvHeads, headDim);
                 if (bitnet) {
                     attn = rmsnorm(attn, p + "self_attn.attn_sub_norm.weight");
                 }
