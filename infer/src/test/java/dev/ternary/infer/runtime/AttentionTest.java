@@ -27,7 +27,10 @@ class AttentionTest {
         int vector = Attention.BLOCK / 4;
         for (int headDim : new int[] {4 * vector, 5 * vector + 3, 3}) {
             for (int threads : new int[] {1, 2}) {
+                // heads paired within a KV head; an odd last head; pairs across KV heads
                 check(config(4, 2, headDim), 3 * Attention.BLOCK + 5, threads);
+                check(config(3, 1, headDim), 2 * Attention.BLOCK + 1, threads);
+                check(config(3, 3, headDim), Attention.BLOCK + 2, threads);
             }
         }
     }
@@ -64,7 +67,8 @@ class AttentionTest {
             double[] expected = ReferenceForward.attention(qs, ks, vs, t, c.heads(), c.kvHeads(), c.headDim());
             for (int i = 0; i < c.qDim(); i++) {
                 assertEquals(expected[i], out[t * c.qDim() + i], 1e-5,
-                        "headDim " + c.headDim() + " token " + t + " component " + i);
+                        c.heads() + "/" + c.kvHeads() + " heads, headDim " + c.headDim() + " token " + t + " component "
+                                + i);
             }
         }
     }
