@@ -15,14 +15,16 @@ public final class KvCache {
 
     private final float[][] keys;
     private final float[][] values;
-    private final int kvDim;
+    private final int kvHeads;
     private final int headDim;
+    private final int kvDim;
     private final int capacity;
     private final int tiles;
 
     public KvCache(int layers, int kvHeads, int headDim, int capacity) {
-        this.kvDim = Math.multiplyExact(kvHeads, headDim);
+        this.kvHeads = kvHeads;
         this.headDim = headDim;
+        this.kvDim = Math.multiplyExact(kvHeads, headDim);
         this.capacity = capacity;
         this.tiles = Math.ceilDiv(capacity, BLOCK);
         int keyFloats = Math.multiplyExact(Math.multiplyExact(tiles, BLOCK), kvDim);
@@ -51,7 +53,6 @@ public final class KvCache {
     /** Stores one position's key and value vectors, read from {@code k[kOffset..]} and {@code v[vOffset..]}. */
     public void put(int layer, int position, float[] k, int kOffset, float[] v, int vOffset) {
         float[] layerKeys = keys[layer];
-        int kvHeads = kvDim / headDim;
         for (int head = 0; head < kvHeads; head++) {
             int dst = keyTile(head, position / BLOCK) + position % BLOCK;
             int src = kOffset + head * headDim;

@@ -179,7 +179,7 @@ final class TokenLaneGemm {
                 int p0 = c * chunk;
                 int p1 = Math.min(positions, p0 + chunk);
                 gatherColumns(layout, x, group, groupTokens, p0, p1, s.lanes);
-                buildTables(layout, s.lanes, p0, p1, s);
+                buildTables(layout, s.lanes, p1 - p0, s.tables);
                 switch (layout) {
                     case BASE3 -> rowsBase3(packed, rowBytes, 0, rows, p0, p1, s.tables, acc);
                     case LUT2 -> rowsLut2(packed, blockBytes, rows, p0, p1, s.tables, acc, s.offsets);
@@ -260,15 +260,15 @@ final class TokenLaneGemm {
     }
 
     /**
-     * Fills the tables of positions {@code [p0, p1)} from their gathered columns. Each entry is built in nested loops
+     * Fills the tables of a chunk's {@code n} positions from their gathered columns. Each entry is built in nested loops
      * over the byte's digits, each level adding its column's {@code (digit - 1) * x} to the sum of the levels above,
      * so an entry costs one add and one store. The former head-plus-tail form (9 x 9 partial sums added per entry,
      * stored through a byte map) cost 4-5x as much: 12% of a 2560x6912 2-bit GEMM (docs/BENCHMARKS.md, session 20).
      */
-    static void buildTables(TokenLaneLayout layout, short[] lanes, int p0, int p1, Scratch s) {
+    static void buildTables(TokenLaneLayout layout, short[] lanes, int n, MemorySegment tables) {
         switch (layout) {
-            case LUT2 -> buildTablesLut2(lanes, p1 - p0, s.tables);
-            case BASE3 -> buildTablesBase3(lanes, p1 - p0, s.tables);
+            case LUT2 -> buildTablesLut2(lanes, n, tables);
+            case BASE3 -> buildTablesBase3(lanes, n, tables);
         }
     }
 
