@@ -1,29 +1,34 @@
 package dev.ternary.kernels.format;
 
+import dev.ternary.kernels.simd.KernelSpecies;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
 /**
  * 1.6-bit ternary layout: 5 trits per byte (3^5 = 243 <= 256), as in ggml's TQ1_0.
  *
- * <p>Each row is cut into blocks of {@value #BLOCK_COLS} columns stored in {@value #BLOCK_BYTES} bytes; byte
- * {@code j} of a block holds the trits of columns {@code 64k + j}, {@code k = 0..4}. The byte is the base-3 number
+ * <p>Each row is cut into blocks of {@link #BLOCK_COLS} columns stored in {@link #BLOCK_BYTES} bytes, one vector of the
+ * kernels' width; byte {@code j} of a block holds the trits of columns {@code BLOCK_BYTES * k + j}, {@code k = 0..4}.
+ * The byte is the base-3 number
  * {@code v = sum_k (T_k + 1) * 3^(4-k)} stored as the fixed-point fraction {@code ceil(v * 256 / 243)} (TQ1_0's
  * trick): digit {@code k} then comes out as {@code ((b * 3^k) mod 256) * 3 >> 8}, with no division. A kernel gets
  * {@code (b * 3^k) mod 256} by adding a byte to itself three times per digit, and the digit's two bits by two unsigned
  * comparisons: {@code digit >= 1} iff {@code x >= 86}, {@code digit == 2} iff {@code x >= 171}.
  *
- * <p>Columns are padded to a multiple of 320 with the trit 0; rows are not padded. Row stride is a multiple of 64.
+ * <p>Columns are padded to a multiple of {@link #BLOCK_COLS} with the trit 0; rows are not padded. The layout is built
+ * in memory by the JVM that runs the kernels, never stored, so its block may follow the vector width: 64 bytes (320
+ * columns) with 512-bit vectors, 32 bytes (160 columns) otherwise. The smaller block pads less: a 2048-column row
+ * takes 416 bytes instead of 448, 1.63 bits per weight instead of 1.75 (docs/BENCHMARKS.md, session 21).
  */
 public final class Base3Format implements TernaryFormat {
     static final Base3Format INSTANCE = new Base3Format();
 
-    /** Columns per block. */
-    public static final int BLOCK_COLS = 320;
-    /** Bytes per block (one 512-bit vector). */
-    public static final int BLOCK_BYTES = 64;
     /** Trits per byte. */
     public static final int TRITS_PER_BYTE = 5;
+    /** Bytes per block: one vector of the kernels' width, at least 32 (a 128-bit kernel reads a block in two). */
+    public static final int BLOCK_BYTES = Math.max(32, KernelSpecies.BYTE.vectorByteSize());
+    /** Columns per block. */
+    public static final int BLOCK_COLS = TRITS_PER_BYTE * BLOCK_BYTES;
 
     private static final int[] POW3 = {1, 3, 9, 27, 81};
     /** The byte holding five zero trits (all digits 1). */
@@ -84,7 +89,7 @@ public final class Base3Format implements TernaryFormat {
         for (int blk = 0; blk < blocks; blk++) {
             for (int j = 0; j < BLOCK_BYTES; j++) {
                 for (int k = 0; k < TRITS_PER_BYTE; k++) {
-                    int c = blk * BLOCK_COLS + 64 * k + j;
+                    int c = blk * BLOCK_COLS + BLOCK_BYTES * k + j;
                     int t = c < cols ? rowTrits[rowOffset + c] : 0;
                     TernaryFormat.checkTrit(t, row, c);
                     digits[k] = t + 1;
@@ -98,7 +103,8 @@ public final class Base3Format implements TernaryFormat {
     public int trit(MemorySegment packed, int rows, int cols, int row, int col) {
         int blk = col / BLOCK_COLS;
         int within = col % BLOCK_COLS;
-        byte b = packed.get(ValueLayout.JAVA_BYTE, row * rowBytes(cols) + (long) blk * BLOCK_BYTES + (within & 63));
-        return digit(b, within >>> 6) - 1;
+        byte b = packed.get(ValueLayout.JAVA_BYTE, row * rowBytes(cols) + (long) blk * BLOCK_BYTES
+                + within % BLOCK_BYTES);
+        return digit(b, within / BLOCK_BYTES) - 1;
     }
 }

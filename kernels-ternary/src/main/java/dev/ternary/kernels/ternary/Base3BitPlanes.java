@@ -18,14 +18,17 @@ import jdk.incubator.vector.VectorSpecies;
  * then counted for every token of the call by {@link BitPlaneKernel#dotRowsPair}, so the decoding that makes the
  * base-3 GEMV slow is paid once per weight instead of once per weight and token.
  *
- * <p>Digit {@code k} of the 64 bytes of a base-3 block holds columns {@code 64k .. 64k+63} of the block, which is
- * exactly one 64-bit word of a bit plane: column word {@code n = 5 * block + k}. The digit's masks come from the same
- * two signed compares as in {@link Base3Kernel} ({@code x' > 42}: +1, {@code x' < -42}: -1), one bit per byte lane.
+ * <p>Digit {@code k} of a base-3 block holds {@link Base3Format#BLOCK_BYTES} consecutive columns, group {@code m = 5 *
+ * block + k} of the row: a whole 64-bit word of a bit plane with 64-byte blocks, half of one with 32-byte blocks. The
+ * digit's masks come from the same two signed compares as in {@link Base3Kernel} ({@code x' > 42}: +1,
+ * {@code x' < -42}: -1), one bit per byte lane.
  */
 final class Base3BitPlanes {
     private static final VectorSpecies<Byte> B = KernelSpecies.BYTE;
     private static final int W = B.length();
     private static final int PARTS = Base3Format.BLOCK_BYTES / W;
+    /** Columns of one digit of a block (a group): 32 or 64. */
+    private static final int GROUP = Base3Format.BLOCK_BYTES;
     private static final ValueLayout.OfLong WORD = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     private Base3BitPlanes() {}
@@ -40,18 +43,20 @@ final class Base3BitPlanes {
     static void decodeRows(MemorySegment w, long rowOffset, long rowBytes, int rowCount, int blocks,
                            MemorySegment dst, long planeRowBytes, int[] bias) {
         int words = BitPlaneTile.rowWords(planeRowBytes);
-        // a base-3 word past the bit-plane row holds only padding columns (zero trits)
-        int decoded = Math.min(words, blocks * Base3Format.TRITS_PER_BYTE);
+        // base-3 groups past the bit-plane row hold only padding columns (zero trits)
+        int decoded = Math.min(words, Math.ceilDiv(blocks * Base3Format.TRITS_PER_BYTE * GROUP, 64));
+        int groups = Math.min(blocks * Base3Format.TRITS_PER_BYTE, decoded * 64 / GROUP);
         for (int i = 0; i < rowCount; i++) {
             long src = rowOffset + i * rowBytes;
             long row = i * planeRowBytes;
             int negatives = 0;
-            for (int n = 0; n < decoded; n++) {
-                long block = src + (long) (n / Base3Format.TRITS_PER_BYTE) * Base3Format.BLOCK_BYTES;
-                int digit = n % Base3Format.TRITS_PER_BYTE;
-                long plus = 0;
-                long minus = 0;
-                // narrower vectors fill the word in parts
+            long plus = 0;
+            long minus = 0;
+            for (int m = 0; m < groups; m++) {
+                long block = src + (long) (m / Base3Format.TRITS_PER_BYTE) * Base3Format.BLOCK_BYTES;
+                int digit = m % Base3Format.TRITS_PER_BYTE;
+                int bit = m * GROUP % 64;
+                // narrower vectors fill the group in parts
                 for (int part = 0; part < PARTS; part++) {
                     // x' = x ^ 0x80 as in Base3Kernel: x' <- 3x' (mod 256) moves to the next digit
                     ByteVector x = ByteVector.fromMemorySegment(B, w, block + (long) part * W, ByteOrder.LITTLE_ENDIAN)
@@ -59,13 +64,17 @@ final class Base3BitPlanes {
                     for (int k = 0; k < digit; k++) {
                         x = x.add(x).add(x);
                     }
-                    plus |= x.compare(GT, (byte) 42).toLong() << (part * W);
-                    minus |= x.compare(LT, (byte) -42).toLong() << (part * W);
+                    plus |= x.compare(GT, (byte) 42).toLong() << (bit + part * W);
+                    minus |= x.compare(LT, (byte) -42).toLong() << (bit + part * W);
                 }
-                long at = row + BitPlaneFormat.wordOffset(n);
-                dst.set(WORD, at, plus);
-                dst.set(WORD, at + BitPlaneFormat.PLANE_BYTES, minus);
-                negatives += Long.bitCount(minus);
+                if (bit + GROUP == 64 || m == groups - 1) {
+                    long at = row + BitPlaneFormat.wordOffset(m * GROUP / 64);
+                    dst.set(WORD, at, plus);
+                    dst.set(WORD, at + BitPlaneFormat.PLANE_BYTES, minus);
+                    negatives += Long.bitCount(minus);
+                    plus = 0;
+                    minus = 0;
+                }
             }
             for (int n = decoded; n < words; n++) {
                 long at = row + BitPlaneFormat.wordOffset(n);

@@ -29,7 +29,10 @@ enum TokenLaneLayout {
             return true;
         }
     },
-    /** {@link Base3Format}: byte {@code j} of a 64-byte block holds columns {@code 64k + j}; a row's bytes are adjacent. */
+    /**
+     * {@link Base3Format}: byte {@code j} of a block holds columns {@code BLOCK_BYTES * k + j}; a row's bytes are
+     * adjacent.
+     */
     BASE3(Base3Format.TRITS_PER_BYTE) {
         @Override
         int column(int position, int k) {

@@ -20,8 +20,9 @@ class Base3BitPlanesExactnessTest {
         Random random = new Random(31);
         Base3Format base3 = (Base3Format) TernaryFormat.BASE3;
         BitPlaneFormat bitPlane = (BitPlaneFormat) TernaryFormat.BIT_PLANE;
-        // 2048: 7 base-3 blocks, 3 padding words past the 4 bit-plane blocks; 6912: 110 words into 112; 70 and 333:
-        // one partial block of each; 640: both paddings end on a block
+        // 2048: base-3 padding past the bit-plane row (35 words into 32 with 64-byte blocks, 32.5 with 32-byte ones);
+        // 6912: 110 words into 112; 70 and 333: one partial block of each, and with 32-byte blocks a half word last;
+        // 640: both paddings end on a block
         for (int cols : new int[] {70, 333, 640, 2048, 6912}) {
             int rows = 5;
             byte[] trits = TernaryExactnessTest.randomTrits(random, rows * cols, 1 / 3.0);

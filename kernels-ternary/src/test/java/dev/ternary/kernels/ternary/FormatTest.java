@@ -28,7 +28,7 @@ class FormatTest {
                 rest /= 3;
             }
             for (int k = 0; k < 5; k++) {
-                row[64 * k] = (byte) (digits[k] - 1);
+                row[Base3Format.BLOCK_BYTES * k] = (byte) (digits[k] - 1);
             }
             try (Arena arena = Arena.ofConfined()) {
                 MemorySegment seg = arena.allocate(TernaryFormat.BASE3.packedBytes(1, row.length));
@@ -60,6 +60,8 @@ class FormatTest {
     void sizesMatchTheAdvertisedBits() {
         assertEquals(2048L * 2048 / 4, TernaryFormat.TWO_BIT.packedBytes(2048, 2048));
         assertEquals(2560L * 2560 / 5, TernaryFormat.BASE3.packedBytes(2560, 2560));
+        // a 2048-column row pads to 2080 columns with 32-byte blocks (2240 with 64-byte ones)
+        assertEquals(Base3Format.BLOCK_BYTES == 32 ? 416 : 448, TernaryFormat.BASE3.packedBytes(1, 2048));
         assertEquals(2048L * 2048 / 4, TernaryFormat.BIT_PLANE.packedBytes(2048, 2048));
         assertEquals(7168L / 4, TernaryFormat.BIT_PLANE.packedBytes(1, 6912)); // columns padded to 512
         assertEquals(64, Lut2Format.ROW_BLOCK * 4);
