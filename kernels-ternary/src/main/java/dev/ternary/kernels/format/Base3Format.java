@@ -21,8 +21,6 @@ import java.lang.foreign.ValueLayout;
  * takes 416 bytes instead of 448, 1.63 bits per weight instead of 1.75 (docs/BENCHMARKS.md, session 21).
  */
 public final class Base3Format implements TernaryFormat {
-    static final Base3Format INSTANCE = new Base3Format();
-
     /** Trits per byte. */
     public static final int TRITS_PER_BYTE = 5;
     /** Bytes per block: one vector of the kernels' width, at least 32 (a 128-bit kernel reads a block in two). */
@@ -33,8 +31,11 @@ public final class Base3Format implements TernaryFormat {
     private static final int[] POW3 = {1, 3, 9, 27, 81};
     /** The byte holding five zero trits (all digits 1). */
     static final byte ZERO_BYTE = encode(new int[] {1, 1, 1, 1, 1});
+    /** {@link #encode} of every base-3 value {@code sum_k digit_k * 3^(4-k)}, for packing without a division. */
+    private static final byte[] ENCODED = encodedValues();
 
-    private Base3Format() {}
+    /** The one instance is {@link TernaryFormat}'s constant. */
+    Base3Format() {}
 
     @Override
     public String name() {
@@ -75,6 +76,18 @@ public final class Base3Format implements TernaryFormat {
         return (byte) ((v * 256 + 242) / 243);
     }
 
+    private static byte[] encodedValues() {
+        byte[] table = new byte[243];
+        int[] digits = new int[TRITS_PER_BYTE];
+        for (int v = 0; v < table.length; v++) {
+            for (int k = TRITS_PER_BYTE - 1, rest = v; k >= 0; k--, rest /= 3) {
+                digits[k] = rest % 3;
+            }
+            table[v] = encode(digits);
+        }
+        return table;
+    }
+
     /** Digit {@code k} (0..2) of a fixed-point byte. */
     public static int digit(byte b, int k) {
         int x = ((b & 0xFF) * POW3[k]) & 0xFF;
@@ -83,18 +96,17 @@ public final class Base3Format implements TernaryFormat {
 
     @Override
     public void packRow(byte[] rowTrits, int rowOffset, int rows, int cols, int row, MemorySegment dst) {
+        TernaryFormat.checkTrits(rowTrits, rowOffset, cols, row);
         long base = row * rowBytes(cols);
         int blocks = paddedCols(cols) / BLOCK_COLS;
-        int[] digits = new int[TRITS_PER_BYTE];
         for (int blk = 0; blk < blocks; blk++) {
             for (int j = 0; j < BLOCK_BYTES; j++) {
+                int value = 0;
                 for (int k = 0; k < TRITS_PER_BYTE; k++) {
                     int c = blk * BLOCK_COLS + BLOCK_BYTES * k + j;
-                    int t = c < cols ? rowTrits[rowOffset + c] : 0;
-                    TernaryFormat.checkTrit(t, row, c);
-                    digits[k] = t + 1;
+                    value = 3 * value + (c < cols ? rowTrits[rowOffset + c] + 1 : 1);
                 }
-                dst.set(ValueLayout.JAVA_BYTE, base + (long) blk * BLOCK_BYTES + j, encode(digits));
+                dst.set(ValueLayout.JAVA_BYTE, base + (long) blk * BLOCK_BYTES + j, ENCODED[value]);
             }
         }
     }

@@ -18,8 +18,6 @@ import java.lang.foreign.ValueLayout;
  * <p>Columns are padded to a multiple of {@value #BLOCK_COLS} with the trit 0; rows are not padded.
  */
 public final class BitPlaneFormat implements TernaryFormat {
-    static final BitPlaneFormat INSTANCE = new BitPlaneFormat();
-
     /** Columns per block. */
     public static final int BLOCK_COLS = 512;
     /** Bytes per block: the plus plane then the minus plane, 64 bytes each. */
@@ -27,7 +25,8 @@ public final class BitPlaneFormat implements TernaryFormat {
     /** Bytes of one plane of a block. */
     public static final int PLANE_BYTES = 64;
 
-    private BitPlaneFormat() {}
+    /** The one instance is {@link TernaryFormat}'s constant. */
+    BitPlaneFormat() {}
 
     @Override
     public String name() {

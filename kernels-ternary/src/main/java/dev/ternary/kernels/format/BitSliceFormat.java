@@ -28,8 +28,6 @@ import java.nio.ByteOrder;
  * fill.
  */
 public final class BitSliceFormat implements TernaryFormat {
-    static final BitSliceFormat INSTANCE = new BitSliceFormat();
-
     /** Columns per group of 64 codes. */
     public static final int GROUP_COLS = 320;
     /** Rows per row block: one 64-bit lane each in a 512-bit vector. */
@@ -74,7 +72,8 @@ public final class BitSliceFormat implements TernaryFormat {
         }
     }
 
-    private BitSliceFormat() {}
+    /** The one instance is {@link TernaryFormat}'s constant. */
+    BitSliceFormat() {}
 
     /**
      * The decoder, on bit-sliced words: from the 8 code-bit words of 64 codes ({@code code[b]}: bit {@code i} is bit

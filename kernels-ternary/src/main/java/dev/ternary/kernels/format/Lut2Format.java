@@ -17,14 +17,13 @@ import java.lang.foreign.ValueLayout;
  * {@code 0x55}). Each 16-row block is {@code 4 * paddedCols} bytes, so blocks stay 64-byte aligned.
  */
 public final class Lut2Format implements TernaryFormat {
-    static final Lut2Format INSTANCE = new Lut2Format();
-
     /** Rows per block (lanes of one 128-bit byte shuffle). */
     public static final int ROW_BLOCK = 16;
     /** Column padding: 8 quads, so every supported vector width reads an even number of whole vectors per block. */
     public static final int COL_ALIGN = 32;
 
-    private Lut2Format() {}
+    /** The one instance is {@link TernaryFormat}'s constant. */
+    Lut2Format() {}
 
     @Override
     public String name() {
@@ -67,24 +66,21 @@ public final class Lut2Format implements TernaryFormat {
 
     @Override
     public void packRow(byte[] rowTrits, int rowOffset, int rows, int cols, int row, MemorySegment dst) {
+        TernaryFormat.checkTrits(rowTrits, rowOffset, cols, row);
+        long at = byteOffset(cols, row, 0);
         int c = 0;
-        for (; c + 4 <= cols; c += 4) {
-            int b = 0;
-            for (int i = 0; i < 4; i++) {
-                int t = rowTrits[rowOffset + c + i];
-                TernaryFormat.checkTrit(t, row, c + i);
-                b |= (t + 1) << (2 * i);
-            }
-            dst.set(ValueLayout.JAVA_BYTE, byteOffset(cols, row, c), (byte) b);
+        for (; c + 4 <= cols; c += 4, at += ROW_BLOCK) {
+            int o = rowOffset + c;
+            int b = (rowTrits[o] + 1) | (rowTrits[o + 1] + 1) << 2 | (rowTrits[o + 2] + 1) << 4
+                    | (rowTrits[o + 3] + 1) << 6;
+            dst.set(ValueLayout.JAVA_BYTE, at, (byte) b);
         }
         if (c < cols) {
             int b = 0x55;
             for (int i = 0; c + i < cols; i++) {
-                int t = rowTrits[rowOffset + c + i];
-                TernaryFormat.checkTrit(t, row, c + i);
-                b = (b & ~(3 << (2 * i))) | (t + 1) << (2 * i);
+                b = (b & ~(3 << (2 * i))) | (rowTrits[rowOffset + c + i] + 1) << (2 * i);
             }
-            dst.set(ValueLayout.JAVA_BYTE, byteOffset(cols, row, c), (byte) b);
+            dst.set(ValueLayout.JAVA_BYTE, at, (byte) b);
         }
     }
 

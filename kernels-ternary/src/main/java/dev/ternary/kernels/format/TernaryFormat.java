@@ -9,20 +9,24 @@ import java.lang.foreign.MemorySegment;
  * against bit for bit.
  *
  * <p>Padding rows and columns always hold the trit 0, so they add nothing whatever the activations there.
+ *
+ * <p>The constants below are the only instances, created here rather than in each class: a format class whose static
+ * initializer runs first would otherwise initialize this interface (it has default methods) while its own instance
+ * field was still null, and the constant would stay null.
  */
 public sealed interface TernaryFormat permits Lut2Format, Base3Format, BitPlaneFormat, BitSliceFormat {
 
     /** The 2-bit lookup-table format (fastest without AVX-512 VPOPCNTDQ). */
-    TernaryFormat TWO_BIT = Lut2Format.INSTANCE;
+    TernaryFormat TWO_BIT = new Lut2Format();
 
     /** The base-3 format, 5 trits per byte (1.6 bits per weight). */
-    TernaryFormat BASE3 = Base3Format.INSTANCE;
+    TernaryFormat BASE3 = new Base3Format();
 
     /** The 2-bit bit-plane format, for popcount kernels (fastest where AVX-512 has {@code vpopcntq}). */
-    TernaryFormat BIT_PLANE = BitPlaneFormat.INSTANCE;
+    TernaryFormat BIT_PLANE = new BitPlaneFormat();
 
     /** The 1.6-bit bit-sliced format for popcount kernels (5 trits per 8-bit code, 8 rows per vector). */
-    TernaryFormat BIT_SLICE = BitSliceFormat.INSTANCE;
+    TernaryFormat BIT_SLICE = new BitSliceFormat();
 
     /** Short name, e.g. {@code "lut2"}. */
     String name();
@@ -81,6 +85,23 @@ public sealed interface TernaryFormat permits Lut2Format, Base3Format, BitPlaneF
             sum += trit(packed, rows, cols, row, c) * q[qOffset + c];
         }
         return sum;
+    }
+
+    /**
+     * Rejects a row holding a value outside {-1, 0, 1}, naming the first. One branch-free pass, so that a packer's
+     * own loop needs no check per trit (one per trit was most of loading a model, docs/BENCHMARKS.md, session 21).
+     */
+    static void checkTrits(byte[] trits, int offset, int cols, int row) {
+        int outside = 0;
+        for (int c = 0; c < cols; c++) {
+            int t = trits[offset + c];
+            outside |= (1 - t) | (t + 1); // negative iff t > 1 or t < -1
+        }
+        if (outside < 0) {
+            for (int c = 0; c < cols; c++) {
+                checkTrit(trits[offset + c], row, c);
+            }
+        }
     }
 
     static void checkTrit(int t, int row, int col) {

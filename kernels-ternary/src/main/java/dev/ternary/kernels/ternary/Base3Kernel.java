@@ -69,14 +69,20 @@ final class Base3Kernel {
         return x.derived(SLOT, token, BIASED);
     }
 
-    /** The bias {@code 128 n+ + 127 n-} of one row of trits, subtracted from its sum in {@link #dotRows}. */
+    /**
+     * The bias {@code 128 n+ + 127 n-} of one row of trits, subtracted from its sum in {@link #dotRows}. Counted as
+     * {@code 127 (n+ + n-) + n+} without branches: with random trits a branch per trit mispredicted often enough to
+     * make this most of a base-3 model's load time (docs/BENCHMARKS.md, session 21).
+     */
     static int rowBias(byte[] trits, int offset, int cols) {
-        int bias = 0;
+        int nonZero = 0;
+        int plus = 0;
         for (int c = 0; c < cols; c++) {
             int t = trits[offset + c];
-            bias += t > 0 ? 128 : t < 0 ? 127 : 0;
+            nonZero += t & 1;
+            plus += (t + 1) >> 1;
         }
-        return bias;
+        return 127 * nonZero + plus;
     }
 
     /**

@@ -147,40 +147,74 @@ public final class TernaryMatrix implements AutoCloseable {
      */
     public static TernaryMatrix fromHfPacked(MemorySegment hf, int rows, int cols, float weightScale,
                                              TernaryFormat format) {
-        return fromHfPacked(hf, rows, cols, weightScale, format, Arena.ofShared(), true);
+        return fromHfPacked(hf, rows, cols, weightScale, format, Arena.ofShared(), true, KernelThreads.single());
     }
 
     /** As {@link #fromHfPacked(MemorySegment, int, int, float, TernaryFormat)}, allocating in the caller's arena. */
     public static TernaryMatrix fromHfPacked(MemorySegment hf, int rows, int cols, float weightScale,
                                              TernaryFormat format, Arena arena) {
-        return fromHfPacked(hf, rows, cols, weightScale, format, arena, false);
+        return fromHfPacked(hf, rows, cols, weightScale, format, arena, false, KernelThreads.single());
+    }
+
+    /**
+     * As {@link #fromHfPacked(MemorySegment, int, int, float, TernaryFormat)}, the rows repacked in parallel on
+     * {@code threads}: loading a model repacks every projection, about two seconds per billion weights and thread.
+     * A segment of a confined arena, which only its owner may read, is repacked on the calling thread alone.
+     */
+    public static TernaryMatrix fromHfPacked(MemorySegment hf, int rows, int cols, float weightScale,
+                                             TernaryFormat format, KernelThreads threads) {
+        return fromHfPacked(hf, rows, cols, weightScale, format, Arena.ofShared(), true, threads);
     }
 
     private static TernaryMatrix fromHfPacked(MemorySegment hf, int rows, int cols, float weightScale,
-                                              TernaryFormat format, Arena arena, boolean owns) {
+                                              TernaryFormat format, Arena arena, boolean owns, KernelThreads threads) {
         int quarter = HfBitNetLayout.packedRows(rows);
         if (hf.byteSize() != (long) quarter * cols) {
             throw new IllegalArgumentException(
                     "HF packed tensor has " + hf.byteSize() + " bytes, expected " + (long) quarter * cols);
         }
         TernaryMatrix m = new TernaryMatrix(format, rows, cols, weightScale, arena, owns, Base3Gemm.forThisCpu());
-        byte[] packedRow = new byte[cols];
-        byte[] trits = new byte[cols];
-        for (int r = 0; r < quarter; r++) {
-            MemorySegment.copy(hf, ValueLayout.JAVA_BYTE, (long) r * cols, packedRow, 0, cols);
-            for (int i = 0; i < HfBitNetLayout.TRITS_PER_BYTE; i++) {
-                for (int c = 0; c < cols; c++) {
-                    int code = (packedRow[c] >>> (2 * i)) & 3;
-                    if (code == 3) {
-                        throw new IllegalArgumentException(
-                                "invalid trit code 3 in packed byte at row " + r + ", column " + c);
+        // each packed row r holds rows r, r + quarter, ...: the workers' rows are disjoint, and so are their bytes
+        KernelThreads pool = readableByOtherThreads(hf) ? threads : KernelThreads.single();
+        pool.run(quarter, (from, to, worker) -> {
+            byte[] packedRow = new byte[cols];
+            byte[] trits = new byte[cols];
+            for (int r = from; r < to; r++) {
+                MemorySegment.copy(hf, ValueLayout.JAVA_BYTE, (long) r * cols, packedRow, 0, cols);
+                requireValidCodes(packedRow, r);
+                for (int i = 0; i < HfBitNetLayout.TRITS_PER_BYTE; i++) {
+                    int shift = 2 * i;
+                    for (int c = 0; c < cols; c++) {
+                        trits[c] = (byte) (((packedRow[c] >>> shift) & 3) - 1);
                     }
-                    trits[c] = (byte) (code - 1);
+                    m.setRow(trits, 0, i * quarter + r);
                 }
-                m.setRow(trits, 0, i * quarter + r);
+            }
+        });
+        return m;
+    }
+
+    private static boolean readableByOtherThreads(MemorySegment segment) {
+        return segment.isAccessibleBy(Thread.ofPlatform().unstarted(() -> { }));
+    }
+
+    /**
+     * Rejects a packed row holding the code 3 (both bits of a pair set). One pass over the row's bytes, so that the
+     * unpacking loop has no exit and the JIT can vectorize it.
+     */
+    private static void requireValidCodes(byte[] packedRow, int r) {
+        int both = 0;
+        for (byte b : packedRow) {
+            both |= b & (b >>> 1) & 0x55;
+        }
+        if (both != 0) {
+            for (int c = 0; c < packedRow.length; c++) {
+                if ((packedRow[c] & (packedRow[c] >>> 1) & 0x55) != 0) {
+                    throw new IllegalArgumentException(
+                            "invalid trit code 3 in packed byte at row " + r + ", column " + c);
+                }
             }
         }
-        return m;
     }
 
     /** A copy with its own arena (same trits, scale and format). */

@@ -2,6 +2,7 @@ package dev.ternary.kernels.ternary;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.ternary.kernels.format.HfBitNetLayout;
 import dev.ternary.kernels.format.TernaryFormat;
@@ -9,10 +10,13 @@ import dev.ternary.kernels.parallel.KernelThreads;
 import dev.ternary.kernels.quant.ActivationQuantizer;
 import dev.ternary.kernels.quant.Int8Activations;
 import dev.ternary.kernels.simd.KernelSpecies;
+import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -211,15 +215,41 @@ class TernaryExactnessTest {
         int rows = 40, cols = 77;
         byte[] trits = randomTrits(random, rows * cols, 0.3);
         byte[] hf = HfBitNetLayout.pack(trits, rows, cols);
+        // one thread, and two, each repacking half of the packed rows
         try (TernaryMatrix a = TernaryMatrix.fromHfPacked(MemorySegment.ofArray(hf), rows, cols, 0.5f, f.format);
+             TernaryMatrix p = TernaryMatrix.fromHfPacked(MemorySegment.ofArray(hf), rows, cols, 0.5f, f.format,
+                     two);
              TernaryMatrix b = f.pack(trits, rows, cols, 0.5f)) {
             assertArrayEquals(trits, a.toTrits());
+            assertArrayEquals(trits, p.toTrits());
             Int8Activations x = randomActivations(random, cols, 1);
             float[] ya = new float[rows];
+            float[] yp = new float[rows];
             float[] yb = new float[rows];
             a.gemv(two, x, 0, ya);
+            p.gemv(two, x, 0, yp);
             b.gemvScalar(x, 0, yb);
             assertArrayEquals(yb, ya);
+            assertArrayEquals(yb, yp);
         }
+        // a confined segment, which the pool's helpers may not read: repacked on the calling thread
+        try (Arena confined = Arena.ofConfined()) {
+            MemorySegment seg = confined.allocate(hf.length);
+            MemorySegment.copy(hf, 0, seg, ValueLayout.JAVA_BYTE, 0, hf.length);
+            try (TernaryMatrix c = TernaryMatrix.fromHfPacked(seg, rows, cols, 0.5f, f.format, two)) {
+                assertArrayEquals(trits, c.toTrits());
+            }
+        }
+    }
+
+    @Test
+    void hfRepackRejectsTheInvalidCodeThreeWhereItIs() {
+        int rows = 40, cols = 77;
+        byte[] hf = HfBitNetLayout.pack(new byte[rows * cols], rows, cols);
+        hf[7 * cols + 70] |= (byte) 0b1100_0000; // packed row 7, column 70: the code of row 37 (3 * 10 + 7) becomes 3
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> TernaryMatrix.fromHfPacked(MemorySegment.ofArray(hf), rows, cols, 1f, TernaryFormat.TWO_BIT,
+                        two));
+        assertEquals("invalid trit code 3 in packed byte at row 7, column 70", e.getMessage());
     }
 }
