@@ -84,6 +84,43 @@ public final class Lut2Format implements TernaryFormat {
         }
     }
 
+    /**
+     * Writes the four rows {@code r, r + quarter, r + 2 quarter, r + 3 quarter} held by row {@code r} of Hugging Face's
+     * packed tensor ({@link HfBitNetLayout}, its codes already checked for 3). Both layouts store the code
+     * {@code T + 1} in 2 bits: four packed bytes (a quad's columns, code of row {@code i} in bits {@code 2i}) are a
+     * 4 x 4 matrix of codes whose transpose is the four rows' bytes for that quad, so no trit is unpacked (2.4x faster
+     * than unpacking and packing each row, docs/BENCHMARKS.md, session 21).
+     */
+    public void packHfRow(byte[] hfRow, int r, int quarter, int cols, MemorySegment dst) {
+        long[] at = new long[HfBitNetLayout.TRITS_PER_BYTE];
+        for (int i = 0; i < at.length; i++) {
+            at[i] = byteOffset(cols, i * quarter + r, 0);
+        }
+        for (int c = 0; c < cols; c += 4) {
+            int x = 0;
+            for (int k = 0; k < 4; k++) {
+                // a padding column gets the code of trit 0 in every row
+                x |= (c + k < cols ? hfRow[c + k] & 0xFF : 0x55) << (8 * k);
+            }
+            x = transposeCodes(x);
+            long quad = (long) (c >>> 2) * ROW_BLOCK;
+            for (int i = 0; i < at.length; i++) {
+                dst.set(ValueLayout.JAVA_BYTE, at[i] + quad, (byte) (x >>> (8 * i)));
+            }
+        }
+    }
+
+    /**
+     * Transposes the 4 x 4 matrix of 2-bit codes in {@code x} (code {@code (k, i)} in bits {@code 8k + 2i}) with two
+     * delta swaps: the off-diagonal 2 x 2 blocks, then the off-diagonal codes within each block.
+     */
+    static int transposeCodes(int x) {
+        int t = ((x >>> 12) ^ x) & 0x0000F0F0;
+        x ^= t ^ (t << 12);
+        t = ((x >>> 6) ^ x) & 0x00CC00CC;
+        return x ^ t ^ (t << 6);
+    }
+
     @Override
     public int trit(MemorySegment packed, int rows, int cols, int row, int col) {
         int b = packed.get(ValueLayout.JAVA_BYTE, byteOffset(cols, row, col));

@@ -182,6 +182,10 @@ public final class TernaryMatrix implements AutoCloseable {
             for (int r = from; r < to; r++) {
                 MemorySegment.copy(hf, ValueLayout.JAVA_BYTE, (long) r * cols, packedRow, 0, cols);
                 requireValidCodes(packedRow, r);
+                if (format instanceof Lut2Format lut2) {
+                    lut2.packHfRow(packedRow, r, quarter, cols, m.packed);
+                    continue;
+                }
                 for (int i = 0; i < HfBitNetLayout.TRITS_PER_BYTE; i++) {
                     int shift = 2 * i;
                     for (int c = 0; c < cols; c++) {
