@@ -83,10 +83,16 @@ final class Q8Rows {
         }
         float s = max == 0f ? 1f : max / 127f;
         scale[r] = s;
+        byte[] q = new byte[cols];
         for (int c = 0; c < cols; c++) {
-            float q = (float) Math.rint(w[offset + c] / s);
-            data.set(ValueLayout.JAVA_BYTE, offset(r, c), (byte) Math.max(-127f, Math.min(127f, q)));
+            q[c] = (byte) Math.max(-127f, Math.min(127f, (float) Math.rint(w[offset + c] / s)));
         }
+        // the row's runs of adjacent bytes: its whole granules, then its rest (one byte at a time through offset()
+        // was most of loading a 1B model's int8 lm_head, docs/BENCHMARKS.md, session 21)
+        for (int c = 0; c < full; c += GRANULE) {
+            MemorySegment.copy(q, c, data, ValueLayout.JAVA_BYTE, offset(r, c), GRANULE);
+        }
+        MemorySegment.copy(q, full, data, ValueLayout.JAVA_BYTE, offset(r, full), cols - full);
     }
 
     /** Row pairs, the units the workers share out (a worker takes both rows of a pair). */
