@@ -56,6 +56,7 @@ public final class DenseMatrix implements AutoCloseable {
         if (rows <= 0 || cols <= 0) {
             throw new IllegalArgumentException("rows and cols must be positive: " + rows + " x " + cols);
         }
+        DenseWarmUp.once(format);
         this.format = format;
         this.rows = rows;
         this.cols = cols;

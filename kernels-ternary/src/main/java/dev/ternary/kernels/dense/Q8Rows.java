@@ -28,11 +28,6 @@ final class Q8Rows {
     private static final VectorSpecies<Byte> B_QUARTER = ByteVector.SPECIES_MAX.withShape(
             VectorShape.forBitSize(Math.max(64, F.vectorBitSize() / 4)));
     private static final ByteOrder LE = ByteOrder.LITTLE_ENDIAN;
-    /**
-     * Bytes one pass of {@link #pair} reads: both rows' 4V weights, the last load as wide as {@link #B_QUARTER} (8
-     * bytes for 4 weights at 128 bits; the matrix's slack covers the excess).
-     */
-    private static final long PASS = GRANULE + 3L * V + B_QUARTER.vectorByteSize();
 
     private final MemorySegment data;
     private final int rows;
@@ -146,25 +141,27 @@ final class Q8Rows {
     /**
      * Rows {@code r} and {@code r + 1} ({@code r} even), scaled, into {@code y[yAt]} and {@code y[yAt + 1]}. Written
      * out for both rows rather than through a helper: vectors passed to a call C2 does not inline get boxed
-     * (DecodeAllocationTest).
+     * (DecodeAllocationTest). Each load is checked against the matrix's bounds: one constant-length slice per pass
+     * (one check instead of eight) ran 9% faster in cache but no faster from DRAM, and C2 often compiled the slice
+     * as an allocation, which made a model's first replies several times slower (docs/BENCHMARKS.md, session 21).
      */
     private void pair(int r, float[] x, int xOffset, float[] lanes, float[] y, int yAt) {
         long pair = (long) r * cols;
         FloatVector a0 = FloatVector.zero(F), b0 = a0, c0 = a0, d0 = a0, a1 = a0, b1 = a0, c1 = a0, d1 = a0;
         for (int c = 0; c < full; c += 4 * V) {
-            MemorySegment w = data.asSlice(pair + 2L * c - c % GRANULE, PASS);
+            long w = pair + 2L * c - c % GRANULE;
             FloatVector xa = FloatVector.fromArray(F, x, xOffset + c);
             FloatVector xb = FloatVector.fromArray(F, x, xOffset + c + V);
             FloatVector xc = FloatVector.fromArray(F, x, xOffset + c + 2 * V);
             FloatVector xd = FloatVector.fromArray(F, x, xOffset + c + 3 * V);
-            a0 = load(w, 0).fma(xa, a0);
-            b0 = load(w, V).fma(xb, b0);
-            c0 = load(w, 2 * V).fma(xc, c0);
-            d0 = load(w, 3 * V).fma(xd, d0);
-            a1 = load(w, GRANULE).fma(xa, a1);
-            b1 = load(w, GRANULE + V).fma(xb, b1);
-            c1 = load(w, GRANULE + 2 * V).fma(xc, c1);
-            d1 = load(w, GRANULE + 3 * V).fma(xd, d1);
+            a0 = load(data, w).fma(xa, a0);
+            b0 = load(data, w + V).fma(xb, b0);
+            c0 = load(data, w + 2 * V).fma(xc, c0);
+            d0 = load(data, w + 3 * V).fma(xd, d0);
+            a1 = load(data, w + GRANULE).fma(xa, a1);
+            b1 = load(data, w + GRANULE + V).fma(xb, b1);
+            c1 = load(data, w + GRANULE + 2 * V).fma(xc, c1);
+            d1 = load(data, w + GRANULE + 3 * V).fma(xd, d1);
         }
         float sum0 = DenseMatrix.sumLanes(a0.add(b0).add(c0.add(d0)), lanes);
         float sum1 = DenseMatrix.sumLanes(a1.add(b1).add(c1.add(d1)), lanes);
