@@ -158,7 +158,7 @@ public final class TernaryMatrix implements AutoCloseable {
 
     /**
      * As {@link #fromHfPacked(MemorySegment, int, int, float, TernaryFormat)}, the rows repacked in parallel on
-     * {@code threads}: loading a model repacks every projection, about two seconds per billion weights and thread.
+     * {@code threads}: loading a model repacks every projection, a second or more per billion weights and thread.
      * A segment of a confined arena, which only its owner may read, is repacked on the calling thread alone.
      */
     public static TernaryMatrix fromHfPacked(MemorySegment hf, int rows, int cols, float weightScale,
@@ -176,6 +176,17 @@ public final class TernaryMatrix implements AutoCloseable {
         TernaryMatrix m = new TernaryMatrix(format, rows, cols, weightScale, arena, owns, Base3Gemm.forThisCpu());
         // each packed row r holds rows r, r + quarter, ...: the workers' rows are disjoint, and so are their bytes
         KernelThreads pool = readableByOtherThreads(hf) ? threads : KernelThreads.single();
+        try {
+            repackHf(hf, quarter, cols, format, m, pool);
+        } catch (RuntimeException | Error e) {
+            m.close();
+            throw e;
+        }
+        return m;
+    }
+
+    private static void repackHf(MemorySegment hf, int quarter, int cols, TernaryFormat format, TernaryMatrix m,
+                                 KernelThreads pool) {
         pool.run(quarter, (from, to, worker) -> {
             byte[] packedRow = new byte[cols];
             byte[] trits = new byte[cols];
@@ -195,7 +206,6 @@ public final class TernaryMatrix implements AutoCloseable {
                 }
             }
         });
-        return m;
     }
 
     private static boolean readableByOtherThreads(MemorySegment segment) {
