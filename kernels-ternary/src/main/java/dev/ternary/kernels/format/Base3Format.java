@@ -31,8 +31,6 @@ public final class Base3Format implements TernaryFormat {
     private static final int[] POW3 = {1, 3, 9, 27, 81};
     /** The byte holding five zero trits (all digits 1). */
     static final byte ZERO_BYTE = encode(new int[] {1, 1, 1, 1, 1});
-    /** {@link #encode} of every base-3 value {@code sum_k digit_k * 3^(4-k)}, for packing without a division. */
-    private static final byte[] ENCODED = encodedValues();
 
     /** The one instance is {@link TernaryFormat}'s constant. */
     Base3Format() {}
@@ -73,19 +71,12 @@ public final class Base3Format implements TernaryFormat {
         for (int k = 0; k < TRITS_PER_BYTE; k++) {
             v += digits[k] * POW3[4 - k];
         }
-        return (byte) ((v * 256 + 242) / 243);
+        return fixedPoint(v);
     }
 
-    private static byte[] encodedValues() {
-        byte[] table = new byte[243];
-        int[] digits = new int[TRITS_PER_BYTE];
-        for (int v = 0; v < table.length; v++) {
-            for (int k = TRITS_PER_BYTE - 1, rest = v; k >= 0; k--, rest /= 3) {
-                digits[k] = rest % 3;
-            }
-            table[v] = encode(digits);
-        }
-        return table;
+    /** The fixed-point byte {@code ceil(v * 256 / 243)} of a base-3 value {@code v} in [0, 243). */
+    private static byte fixedPoint(int v) {
+        return (byte) ((v * 256 + 242) / 243);
     }
 
     /** Digit {@code k} (0..2) of a fixed-point byte. */
@@ -106,7 +97,7 @@ public final class Base3Format implements TernaryFormat {
                     int c = blk * BLOCK_COLS + BLOCK_BYTES * k + j;
                     value = 3 * value + (c < cols ? rowTrits[rowOffset + c] + 1 : 1);
                 }
-                dst.set(ValueLayout.JAVA_BYTE, base + (long) blk * BLOCK_BYTES + j, ENCODED[value]);
+                dst.set(ValueLayout.JAVA_BYTE, base + (long) blk * BLOCK_BYTES + j, fixedPoint(value));
             }
         }
     }

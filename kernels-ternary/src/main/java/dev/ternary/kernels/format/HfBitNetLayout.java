@@ -68,19 +68,38 @@ public final class HfBitNetLayout {
         requireLength(packed, (long) packedRows * cols, "packed");
         byte[] trits = new byte[Math.multiplyExact(rows, cols)];
         for (int r = 0; r < packedRows; r++) {
+            requireValidCodes(packed, r * cols, cols, r);
             for (int c = 0; c < cols; c++) {
                 int b = packed[r * cols + c] & 0xFF;
                 for (int i = 0; i < TRITS_PER_BYTE; i++) {
-                    int code = (b >>> (2 * i)) & 3;
-                    if (code == 3) {
-                        throw new IllegalArgumentException(
-                                "invalid trit code 3 in packed byte at row " + r + ", column " + c);
-                    }
-                    trits[(i * packedRows + r) * cols + c] = (byte) (code - 1);
+                    trits[(i * packedRows + r) * cols + c] = (byte) (((b >>> (2 * i)) & 3) - 1);
                 }
             }
         }
         return trits;
+    }
+
+    /**
+     * Rejects packed row {@code r} ({@code cols} bytes from {@code offset}) if a byte holds the code 3 (both bits of a
+     * pair set), naming the first. One branch-free pass, so that the unpacking loops after it need no exit.
+     *
+     * @throws IllegalArgumentException if a byte holds the invalid code 3
+     */
+    public static void requireValidCodes(byte[] packed, int offset, int cols, int r) {
+        int both = 0;
+        for (int c = 0; c < cols; c++) {
+            int b = packed[offset + c];
+            both |= b & (b >>> 1) & 0x55;
+        }
+        if (both != 0) {
+            for (int c = 0; c < cols; c++) {
+                int b = packed[offset + c];
+                if ((b & (b >>> 1) & 0x55) != 0) {
+                    throw new IllegalArgumentException(
+                            "invalid trit code 3 in packed byte at row " + r + ", column " + c);
+                }
+            }
+        }
     }
 
     /** The trit stored for {@code T[row, col]} in a packed array. */

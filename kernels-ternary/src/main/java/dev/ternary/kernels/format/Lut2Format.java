@@ -86,7 +86,8 @@ public final class Lut2Format implements TernaryFormat {
 
     /**
      * Writes the four rows {@code r, r + quarter, r + 2 quarter, r + 3 quarter} held by row {@code r} of Hugging Face's
-     * packed tensor ({@link HfBitNetLayout}, its codes already checked for 3). Both layouts store the code
+     * packed tensor ({@link HfBitNetLayout}, its codes already checked by
+     * {@link HfBitNetLayout#requireValidCodes}). Both layouts store the code
      * {@code T + 1} in 2 bits: four packed bytes (a quad's columns, code of row {@code i} in bits {@code 2i}) are a
      * 4 x 4 matrix of codes whose transpose is the four rows' bytes for that quad, so no trit is unpacked (2.4x faster
      * than unpacking and packing each row, docs/BENCHMARKS.md, session 21).

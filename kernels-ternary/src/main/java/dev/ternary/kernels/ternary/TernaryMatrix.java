@@ -192,7 +192,7 @@ public final class TernaryMatrix implements AutoCloseable {
             byte[] trits = new byte[cols];
             for (int r = from; r < to; r++) {
                 MemorySegment.copy(hf, ValueLayout.JAVA_BYTE, (long) r * cols, packedRow, 0, cols);
-                requireValidCodes(packedRow, r);
+                HfBitNetLayout.requireValidCodes(packedRow, 0, cols, r);
                 if (format instanceof Lut2Format lut2) {
                     lut2.packHfRow(packedRow, r, quarter, cols, m.packed);
                     continue;
@@ -210,25 +210,6 @@ public final class TernaryMatrix implements AutoCloseable {
 
     private static boolean readableByOtherThreads(MemorySegment segment) {
         return segment.isAccessibleBy(Thread.ofPlatform().unstarted(() -> { }));
-    }
-
-    /**
-     * Rejects a packed row holding the code 3 (both bits of a pair set). One pass over the row's bytes, so that the
-     * unpacking loop has no exit and the JIT can vectorize it.
-     */
-    private static void requireValidCodes(byte[] packedRow, int r) {
-        int both = 0;
-        for (byte b : packedRow) {
-            both |= b & (b >>> 1) & 0x55;
-        }
-        if (both != 0) {
-            for (int c = 0; c < packedRow.length; c++) {
-                if ((packedRow[c] & (packedRow[c] >>> 1) & 0x55) != 0) {
-                    throw new IllegalArgumentException(
-                            "invalid trit code 3 in packed byte at row " + r + ", column " + c);
-                }
-            }
-        }
     }
 
     /** A copy with its own arena (same trits, scale and format). */
